@@ -1,0 +1,5 @@
+import sys
+
+from cup2std.cli import main
+
+sys.exit(main())

@@ -1,0 +1,153 @@
+"""What a Python user imports: ``convert`` (and the pieces it is made of).
+
+>>> from cup2std.api import convert
+>>> result = convert("samples/isa_cup", out="out")          # doctest: +SKIP
+>>> result.exit_code, result.datasets["AE"]["records"]      # doctest: +SKIP
+(0, 29)
+"""
+from __future__ import annotations
+
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from cup2std import __version__
+from cup2std.engine.hub import Hub, build_hub
+from cup2std.readers import read_source
+from cup2std.readers.base import SRC_FORM, SRC_ROW
+from cup2std.spec import load_mapping
+from cup2std.validate.rules import run_rules
+from cup2std.write.atomic import write_json_atomic
+from cup2std.write.package import write_sdtm_package
+
+DEFAULT_MAPPING = "mappings/cup_registry.yaml"
+
+
+def default_mapping_path() -> Path:
+    """The reference mapping: ./mappings/cup_registry.yaml, else the copy in the package."""
+    local = Path(DEFAULT_MAPPING)
+    if local.exists():
+        return local
+    return Path(__file__).resolve().parents[1] / DEFAULT_MAPPING
+
+
+@dataclass
+class ConvertResult:
+    hub: Hub
+    out: Path
+    datasets: dict[str, dict]
+    log: dict
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> int:
+        return self.hub.ledger.count("error")
+
+    @property
+    def exit_code(self) -> int:
+        """0 clean; 1 when rows were rejected or error findings were raised."""
+        return 1 if (self.hub.ledger.rejects or self.errors) else 0
+
+
+def validation_frames(hub: Hub) -> dict[str, pd.DataFrame]:
+    """SDTM columns plus provenance, so that findings can name the source row."""
+    out = {}
+    for name in hub.datasets:
+        df = hub.sdtm(name)
+        for col in (SRC_FORM, SRC_ROW):
+            if col in hub.frames[name]:
+                df[col] = hub.frames[name][col].values
+        out[name] = df
+    return out
+
+
+def convert(source: str | Path, mapping: str | Path | None = None, out: str | Path = "out",
+            progress: Callable[[str], None] | None = None) -> ConvertResult:
+    """Registry export -> SDTM package in ``out/sdtm`` + ``out/conversion-log.json``.
+
+    Raises SpecError/SourceError/UsageError (exit 2) before writing anything; bad data
+    becomes findings and rejects, written beside the output.
+    """
+    say = progress or (lambda msg: None)
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[stage] = round(now - clock, 4)
+        clock = now
+
+    mapping_path = Path(mapping) if mapping else default_mapping_path()
+    spec = load_mapping(mapping_path)
+    say(f"mapping {mapping_path} checked")
+    data = read_source(source, spec.source)
+    lap("read")
+    say(f"read {sum(data.rows_read().values())} rows from {len(data.forms)} forms")
+    hub = build_hub(spec, data)
+    lap("map")
+    say(f"mapped {sum(len(f) for f in hub.frames.values())} records into "
+        f"{len(hub.frames)} datasets")
+    files = dict(data.files)
+    for f in run_rules(validation_frames(hub), files):
+        hub.ledger.findings.append(f)
+    hub.ledger.dedupe()
+    lap("validate")
+    out = Path(out)
+    staging = out / ".cup2std-staging"
+    shutil.rmtree(staging, ignore_errors=True)
+    datasets = write_sdtm_package(hub, staging / "sdtm", hub.ledger)
+    lap("write_xpt")
+    _publish(staging, out)
+    datasets = {k: {**v, "file": str(out / "sdtm" / Path(v["file"]).name)}
+                for k, v in datasets.items()}
+    log = conversion_log(hub, datasets, source, mapping_path, timings)
+    write_json_atomic(out / "conversion-log.json", log)
+    write_json_atomic(out / "findings.json",
+                      [f.__dict__ for f in hub.ledger.findings])
+    say(f"wrote {len(datasets)} datasets to {out / 'sdtm'}")
+    return ConvertResult(hub, out, datasets, log, timings)
+
+
+def _publish(staging: Path, out: Path) -> None:
+    """Move staged files into place one by one (each move atomic), drop stale datasets."""
+    sdtm = out / "sdtm"
+    sdtm.mkdir(parents=True, exist_ok=True)
+    new = {p.name for p in (staging / "sdtm").glob("*.xpt")}
+    for old in sdtm.glob("*.xpt"):
+        if old.name not in new:
+            old.unlink()
+    for p in sorted((staging / "sdtm").glob("*.xpt")):
+        p.replace(sdtm / p.name)
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def conversion_log(hub: Hub, datasets: dict, source, mapping_path: Path,
+                   timings: dict) -> dict:
+    """Every source row accounted for: read = in output + rejected, per form."""
+    by_source: dict[str, dict[str, int]] = {}
+    for name, df in hub.frames.items():
+        if SRC_FORM in df:
+            by_source[name] = {str(k): int(v) for k, v in df[SRC_FORM].value_counts().items()}
+    ledger = hub.ledger
+    return {
+        "cup2std_version": __version__,
+        "mapping": str(mapping_path),
+        "source": str(source),
+        "study": hub.spec.studyid,
+        "sources": hub.accounting,
+        "missing_forms": hub.missing_forms,
+        "datasets": {k: {"records": v["records"], "file": Path(v["file"]).name,
+                         "variables": len(v["variables"])} for k, v in datasets.items()},
+        "records_by_source_form": by_source,
+        "rejects": [r.__dict__ for r in ledger.rejects],
+        "findings": {s: ledger.count(s) for s in ("error", "warning", "info")},
+        "transliterations": [c for c in ledger.changes if c["kind"] == "transliteration"],
+        "long_text_splits": [c for c in ledger.changes if c["kind"] == "long_text_split"],
+        "reconciles": all(v["reconciles"] for v in hub.accounting.values()),
+        "timings_seconds": timings,
+    }

@@ -1,0 +1,55 @@
+"""Supplemental qualifiers: ``SUPP:<QNAM>`` columns of a domain frame -> SUPP-- records.
+
+>>> ae = pd.DataFrame({"STUDYID": ["S"], "USUBJID": ["S-1"], "AESEQ": [1.0],
+...                    "SUPP:AESI": ["Y"], "_SRC_FORM": ["ae"], "_SRC_ROW": [2]})
+>>> build_supp("AE", ae, {("AE", "AESI"): {"label": "AE of Special Interest",
+...            "qorig": "CRF", "qeval": ""}})[["IDVAR", "IDVARVAL", "QNAM", "QVAL"]].values.tolist()
+[['AESEQ', '1', 'AESI', 'Y']]
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from cup2std.engine.mapper import SUBJECT, SUPP_PREFIX
+from cup2std.readers.base import SRC_FORM, SRC_ROW
+
+SUPP_COLUMNS = ["STUDYID", "RDOMAIN", "USUBJID", "IDVAR", "IDVARVAL", "QNAM", "QLABEL", "QVAL",
+                "QORIG", "QEVAL"]
+
+
+def build_supp(dom: str, df: pd.DataFrame, supp_meta: dict) -> pd.DataFrame:
+    """One SUPP-- record per non-empty supplemental value; DM has no IDVAR (one per subject)."""
+    cols = [c for c in df.columns if c.startswith(SUPP_PREFIX)]
+    if not cols:
+        return pd.DataFrame(columns=SUPP_COLUMNS)
+    seq = f"{dom}SEQ"
+    prov = [c for c in (SRC_FORM, SRC_ROW, SUBJECT) if c in df]
+    base = df[["STUDYID", "USUBJID"] + ([seq] if dom != "DM" else []) + prov + cols]
+    long = base.melt(id_vars=[c for c in base.columns if c not in cols], var_name="QNAM",
+                     value_name="QVAL")
+    long["QVAL"] = long["QVAL"].fillna("").astype(str)
+    long = long[long["QVAL"].ne("")].copy()
+    long["QNAM"] = long["QNAM"].str[len(SUPP_PREFIX):]
+    long["RDOMAIN"] = dom
+    if dom == "DM":
+        long["IDVAR"], long["IDVARVAL"] = "", ""
+    else:
+        long["IDVAR"] = seq
+        long["IDVARVAL"] = long[seq].map(lambda v: str(int(v)))
+    meta = long["QNAM"].map(lambda q: supp_meta[(dom, q)])
+    long["QLABEL"] = meta.map(lambda m: m["label"])
+    long["QORIG"] = meta.map(lambda m: m["qorig"])
+    long["QEVAL"] = meta.map(lambda m: m.get("qeval", ""))
+    long = long.sort_values(["USUBJID", "IDVARVAL", "QNAM"], key=_natural, kind="stable")
+    return long[SUPP_COLUMNS + prov].reset_index(drop=True)
+
+
+def _natural(col: pd.Series) -> pd.Series:
+    """Sort IDVARVAL as numbers (2 before 10)."""
+    if col.name == "IDVARVAL":
+        return pd.to_numeric(col, errors="coerce")
+    return col
+
+
+def drop_supp_columns(df: pd.DataFrame) -> pd.DataFrame:
+    return df[[c for c in df.columns if not c.startswith(SUPP_PREFIX)]]

@@ -1,0 +1,40 @@
+"""What every reader returns: source forms as frames of text with provenance.
+
+Each form is a DataFrame of ``str`` cells (empty string = not collected) plus ``_SRC_ROW``,
+the row as a spreadsheet shows it (header = row 1, first record = row 2). The file each form
+came from is in ``SourceData.files``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+SRC_ROW = "_SRC_ROW"
+SRC_FORM = "_SRC_FORM"
+
+
+@dataclass
+class SourceData:
+    """Forms read from one source: frames, the file of each, and what was missing."""
+
+    forms: dict[str, pd.DataFrame] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)
+    missing_forms: list[str] = field(default_factory=list)
+
+    def rows_read(self) -> dict[str, int]:
+        return {name: len(df) for name, df in self.forms.items()}
+
+
+def tidy_text_frame(df: pd.DataFrame, first_row: int = 2) -> pd.DataFrame:
+    """Strip cells, make empties '', number rows for provenance.
+
+    >>> tidy_text_frame(pd.DataFrame({"a": [" x ", None]}))[["a", "_SRC_ROW"]].values.tolist()
+    [['x', 2], ['', 3]]
+    """
+    df = df.copy()
+    df.columns = [str(c).strip() for c in df.columns]
+    for col in df.columns:
+        df[col] = df[col].fillna("").astype(str).str.strip().astype(object)
+    df[SRC_ROW] = range(first_row, first_row + len(df))
+    return df.reset_index(drop=True)

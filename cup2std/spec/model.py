@@ -1,0 +1,122 @@
+"""Typed model of a mapping file (``mappings/*.yaml``); see docs/mapping-spec.md.
+
+The model is built only by :func:`cup2std.spec.load_mapping`, which checks it first.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+ALGORITHMS = ("hardcode", "assign", "date", "template", "compute", "flag", "ctcae", "first_of")
+MODIFIERS = ("map", "form", "formats", "when", "contains", "sep", "field", "default")
+
+
+@dataclass
+class VarSpec:
+    """Where one variable's value comes from: one algorithm and its modifiers.
+
+    >>> VarSpec("SEX", "assign", "sex", {"map": "sex"}).algorithm
+    'assign'
+    """
+
+    name: str
+    algorithm: str
+    arg: Any
+    options: dict = field(default_factory=dict)
+    line: int = 0
+    alternatives: list["VarSpec"] = field(default_factory=list)
+
+    @property
+    def origin(self) -> str:
+        """Define-XML origin type: Collected, Assigned or Derived."""
+        if self.algorithm == "hardcode":
+            return "Assigned"
+        if self.algorithm in ("assign", "date"):
+            return "Collected"
+        return "Derived"
+
+
+@dataclass
+class SuppSpec:
+    qnam: str
+    label: str
+    var: VarSpec
+    qorig: str = "CRF"
+    qeval: str = ""
+
+
+@dataclass
+class Block:
+    """One source form feeding one domain: records = rows of ``form`` passing ``where``."""
+
+    domain: str
+    form: str
+    variables: dict[str, VarSpec]
+    where: dict = field(default_factory=dict)
+    supp: dict[str, SuppSpec] = field(default_factory=dict)
+    line: int = 0
+    label: str = ""
+
+
+@dataclass
+class FormSpec:
+    name: str
+    file: str
+    sheet: str
+    required: bool = False
+    key: list[str] = field(default_factory=list)
+    subjects: bool = False
+    columns_required: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SourceSpec:
+    encoding: str = "utf-8"
+    delimiter: str = ","
+    decimal: str = "."
+    subject: str = "subject_id"
+    date_formats: list[str] = field(default_factory=lambda: ["ISO8601"])
+    forms: dict[str, FormSpec] = field(default_factory=dict)
+
+    @property
+    def subjects_form(self) -> FormSpec:
+        return next(f for f in self.forms.values() if f.subjects)
+
+
+@dataclass
+class Derivations:
+    """Generic SDTM derivations and the study's choices for them."""
+
+    reference_dates: dict[str, dict] = field(default_factory=dict)
+    epochs: dict[str, str] = field(default_factory=dict)
+    treatment_emergent: dict = field(default_factory=dict)
+    actual_arm_if_untreated: dict = field(default_factory=dict)
+
+
+@dataclass
+class MappingSpec:
+    path: str
+    name: str
+    study: dict
+    source: SourceSpec
+    value_maps: dict[str, dict[str, str]]
+    blocks: list[Block]
+    derivations: Derivations
+    trial_summary: list[dict] = field(default_factory=list)
+
+    @property
+    def studyid(self) -> str:
+        return self.study["STUDYID"]
+
+    @property
+    def domains(self) -> list[str]:
+        seen: list[str] = []
+        for b in self.blocks:
+            if b.domain not in seen:
+                seen.append(b.domain)
+        if self.trial_summary and "TS" not in seen:
+            seen.append("TS")
+        return seen
+
+    def blocks_for(self, domain: str) -> list[Block]:
+        return [b for b in self.blocks if b.domain == domain]

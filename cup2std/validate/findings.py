@@ -1,0 +1,99 @@
+"""Findings and rejects are data: one row each, written as JSON; the CLI summarises them.
+
+>>> log = Ledger()
+>>> log.finding("CT001", "error", "bad value", domain="DM", variable="SEX", value="X")
+>>> log.findings_frame()[["rule", "severity"]].values.tolist()
+[['CT001', 'error']]
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import pandas as pd
+
+SEVERITIES = ("error", "warning", "info")
+FINDING_FIELDS = ("rule", "severity", "domain", "variable", "subject", "file", "row", "column",
+                  "value", "message")
+
+
+@dataclass
+class Finding:
+    rule: str
+    severity: str
+    message: str
+    domain: str = ""
+    variable: str = ""
+    subject: str = ""
+    file: str = ""
+    row: int | None = None
+    column: str = ""
+    value: str = ""
+
+    def location(self) -> str:
+        """``adverse_events.csv row 17, subject 101-004`` style location."""
+        parts = []
+        if self.file:
+            parts.append(self.file.rsplit("/", 1)[-1] + (f" row {self.row}" if self.row else ""))
+        if self.column:
+            parts.append(f"column {self.column}")
+        if self.subject:
+            parts.append(f"subject {self.subject}")
+        return ", ".join(parts)
+
+    def render(self) -> str:
+        """One-line message in the house style: severity, rule, where, what, fix."""
+        var = f" {self.domain}.{self.variable}" if self.domain and self.variable else (
+            f" {self.domain}" if self.domain else "")
+        loc = f" [{self.location()}]" if self.location() else ""
+        return f"{self.severity} {self.rule}{var}{loc}: {self.message}"
+
+
+@dataclass
+class Reject:
+    """A source row (or one record built from it) left out of the output, and why."""
+
+    rule: str
+    form: str
+    file: str
+    row: int
+    reason: str
+    domain: str = ""
+    column: str = ""
+    value: str = ""
+    subject: str = ""
+
+
+@dataclass
+class Ledger:
+    """Collects findings, rejects and the changes made for XPT (transliterations)."""
+
+    findings: list[Finding] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+    changes: list[dict] = field(default_factory=list)
+
+    def finding(self, rule: str, severity: str, message: str, **where) -> None:
+        if severity not in SEVERITIES:
+            raise ValueError(f"severity must be one of {SEVERITIES}")
+        self.findings.append(Finding(rule, severity, message, **where))
+
+    def reject(self, rule: str, form: str, file: str, row: int, reason: str, **more) -> None:
+        self.rejects.append(Reject(rule, form, file, int(row), reason, **more))
+
+    def findings_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([asdict(f) for f in self.findings],
+                            columns=list(Finding.__dataclass_fields__))
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    def dedupe(self) -> None:
+        """Keep the first finding per cell: a value wrong for one reason is reported once."""
+        seen, kept = set(), []
+        for f in self.findings:
+            key = (f.domain, f.variable, f.file, f.row, f.subject, f.value) if f.row else None
+            if key is not None and key in seen:
+                continue
+            if key is not None:
+                seen.add(key)
+            kept.append(f)
+        self.findings = kept

@@ -1,0 +1,51 @@
+"""The SDTM package: one XPT v5 per dataset in ``OUT/sdtm``, from the hub."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from cup2std.engine.hub import Hub
+from cup2std.validate.findings import Ledger
+from cup2std.write.xpt import check_dataset, prepare_dataset, split_long_text, write_xpt
+
+
+def package_frames(hub: Hub) -> tuple[dict[str, pd.DataFrame], list[dict]]:
+    """The frames as they go into XPT: SDTM variables only, long text split into SUPP--."""
+    frames = {name: hub.sdtm(name) for name in hub.datasets}
+    splits = split_long_text(frames)
+    for name in list(frames):
+        if name not in hub.frames:  # a SUPP-- created only by splitting
+            frames[name] = frames[name].reset_index(drop=True)
+    return frames, splits
+
+
+def write_sdtm_package(hub: Hub, folder: Path, ledger: Ledger) -> dict[str, dict]:
+    """Write every dataset; return name -> {file, records, variables}. Nothing is written
+    when a dataset breaks an XPT v5 limit (the problems are findings)."""
+    frames, splits = package_frames(hub)
+    prepared = []
+    for name in sorted(frames, key=_order(hub)):
+        ds, changes = prepare_dataset(name, frames[name])
+        for ch in changes:
+            ledger.changes.append({"kind": "transliteration", **ch})
+        for problem in check_dataset(ds):
+            ledger.finding("XPT001", "error", problem + "; the dataset was not written",
+                           domain=name)
+        prepared.append(ds)
+    for s in splits:
+        ledger.changes.append({"kind": "long_text_split", **s})
+    written = {}
+    if any(f.rule == "XPT001" for f in ledger.findings):
+        return written
+    for ds in prepared:
+        path = write_xpt(ds, folder)
+        written[ds.name] = {"file": str(path), "records": len(ds.frame),
+                            "variables": list(ds.frame.columns)}
+    return written
+
+
+def _order(hub: Hub):
+    order = hub.datasets
+    return lambda n: (order.index(n) if n in order else order.index(n[4:]) + 0.5
+                      if n[4:] in order else 99)

@@ -1,0 +1,120 @@
+"""SAS XPORT v5 files as FDA asks: names <= 8, labels <= 40, text <= 200 bytes, ASCII.
+
+Written as a chain of small steps over the hub's SDTM frames (after xportr): split long text,
+transliterate, check, write atomically.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pyreadstat
+
+from cup2std.engine.supp import SUPP_COLUMNS
+from cup2std.standards import load_sdtmig
+from cup2std.standards.sdtmig import DOMAIN_LABELS
+from cup2std.write.ascii import ascii_frame
+
+MAX_TEXT = 200
+
+
+@dataclass
+class XptDataset:
+    name: str
+    label: str
+    frame: pd.DataFrame
+    labels: list[str]
+
+
+def split_long_text(frames: dict[str, pd.DataFrame]) -> list[dict]:
+    """Text past 200 characters: first 200 stay, the rest goes to SUPP-- as VAR1, VAR2 ...
+
+    SDTMIG 3.4 section 4.5.3.2. Splits at a blank where one is near the limit.
+    """
+    notes = []
+    for name in [n for n in frames if not n.startswith("SUPP")]:
+        df = frames[name]
+        seq = f"{name}SEQ"
+        extra = []
+        for col in [c for c in df.columns if df[c].dtype == object]:
+            long = df[col].fillna("").astype(str).str.len() > MAX_TEXT
+            for idx in df.index[long]:
+                chunks = _chunks(df.at[idx, col])
+                df.at[idx, col] = chunks[0]
+                for i, chunk in enumerate(chunks[1:], 1):
+                    qnam = f"{col[:7]}{i}" if len(col) >= 8 else f"{col}{i}"
+                    extra.append({"STUDYID": df.at[idx, "STUDYID"], "RDOMAIN": name,
+                                  "USUBJID": df.at[idx, "USUBJID"],
+                                  "IDVAR": seq if name != "DM" else "",
+                                  "IDVARVAL": str(int(df.at[idx, seq])) if seq in df else "",
+                                  "QNAM": qnam[:8], "QLABEL": f"{col} continued ({i})",
+                                  "QVAL": chunk, "QORIG": "CRF", "QEVAL": ""})
+                notes.append({"dataset": name, "variable": col, "record": int(idx) + 1,
+                              "split_into": len(chunks)})
+        if extra:
+            supp = frames.get(f"SUPP{name}", pd.DataFrame(columns=SUPP_COLUMNS))
+            frames[f"SUPP{name}"] = pd.concat([supp, pd.DataFrame(extra)], ignore_index=True)
+    return notes
+
+
+def _chunks(text: str) -> list[str]:
+    out = []
+    while len(text) > MAX_TEXT:
+        cut = text.rfind(" ", MAX_TEXT - 40, MAX_TEXT)
+        cut = cut if cut > 0 else MAX_TEXT
+        out.append(text[:cut])
+        text = text[cut:]
+    return out + [text]
+
+
+def prepare_dataset(name: str, frame: pd.DataFrame) -> tuple[XptDataset, list[dict]]:
+    """ASCII copy with SDTMIG labels; returns the transliterations made."""
+    ig = load_sdtmig()
+    meta = ig["SUPPQUAL"] if name.startswith("SUPP") else ig[name]
+    df, changes = ascii_frame(frame, name)
+    labels = [meta[c].label if c in meta else c for c in df.columns]
+    label = (f"Supplemental Qualifiers for {name[4:]}" if name.startswith("SUPP")
+             else DOMAIN_LABELS.get(name, name))
+    return XptDataset(name, label[:40], df, labels), changes
+
+
+def check_dataset(ds: XptDataset) -> list[str]:
+    """XPT v5 limits; each problem as a sentence. Empty list = writable."""
+    problems = []
+    if len(ds.name) > 8:
+        problems.append(f"dataset name {ds.name} is longer than 8 characters")
+    for col, label in zip(ds.frame.columns, ds.labels):
+        if len(col) > 8:
+            problems.append(f"{ds.name}.{col}: variable name longer than 8 characters")
+        if len(label) > 40:
+            problems.append(f"{ds.name}.{col}: label longer than 40 characters")
+        if ds.frame[col].dtype == object:
+            too_long = ds.frame[col].fillna("").astype(str).map(
+                lambda s: len(s.encode("ascii", "replace"))) > MAX_TEXT
+            if too_long.any():
+                problems.append(f"{ds.name}.{col}: {int(too_long.sum())} value(s) longer than "
+                                f"{MAX_TEXT} bytes")
+    return problems
+
+
+def write_xpt(ds: XptDataset, folder: Path) -> Path:
+    """Write ``<name>.xpt`` (lower case) atomically: a temp file renamed into place."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{ds.name.lower()}.xpt"
+    fd, tmp = tempfile.mkstemp(prefix=f".{ds.name.lower()}.", suffix=".xpt.tmp", dir=folder)
+    os.close(fd)
+    try:
+        frame = ds.frame.copy()
+        for col in frame.columns:
+            if frame[col].dtype == object:
+                frame[col] = frame[col].fillna("").astype(str)
+        pyreadstat.write_xport(frame, tmp, file_label=ds.label, column_labels=ds.labels,
+                               table_name=ds.name, file_format_version=5)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return target
