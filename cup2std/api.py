@@ -21,6 +21,7 @@ from cup2std.readers import read_source
 from cup2std.readers.base import SRC_FORM, SRC_ROW
 from cup2std.spec import load_mapping
 from cup2std.validate.rules import run_rules
+from cup2std.write import load_plugins
 from cup2std.write.atomic import write_json_atomic
 from cup2std.write.package import write_sdtm_package
 
@@ -102,10 +103,15 @@ def convert(source: str | Path, mapping: str | Path | None = None, out: str | Pa
     shutil.rmtree(staging, ignore_errors=True)
     datasets = write_sdtm_package(hub, staging / "sdtm", hub.ledger)
     lap("write_xpt")
+    outputs = {}
+    for name, writer in load_plugins():
+        outputs[name] = writer(hub, staging, datasets, hub.ledger)
+        lap(f"write_{name}")
     _publish(staging, out)
     datasets = {k: {**v, "file": str(out / "sdtm" / Path(v["file"]).name)}
                 for k, v in datasets.items()}
     log = conversion_log(hub, datasets, source, mapping_path, timings)
+    log["outputs"] = outputs
     write_json_atomic(out / "conversion-log.json", log)
     write_json_atomic(out / "findings.json",
                       [f.__dict__ for f in hub.ledger.findings])
@@ -114,15 +120,24 @@ def convert(source: str | Path, mapping: str | Path | None = None, out: str | Pa
 
 
 def _publish(staging: Path, out: Path) -> None:
-    """Move staged files into place one by one (each move atomic), drop stale datasets."""
-    sdtm = out / "sdtm"
-    sdtm.mkdir(parents=True, exist_ok=True)
-    new = {p.name for p in (staging / "sdtm").glob("*.xpt")}
-    for old in sdtm.glob("*.xpt"):
-        if old.name not in new:
-            old.unlink()
-    for p in sorted((staging / "sdtm").glob("*.xpt")):
-        p.replace(sdtm / p.name)
+    """Move staged files into place one by one (each move atomic).
+
+    Files of a previous run in the same output folders that this run did not write (a dataset
+    that no longer exists, say) are removed, so that OUT never mixes two runs.
+    """
+    staged = [p for p in sorted(staging.rglob("*")) if p.is_file()]
+    folders = {p.parent.relative_to(staging) for p in staged}
+    keep = {p.relative_to(staging) for p in staged}
+    for rel in folders:
+        target_dir = out / rel
+        if target_dir.exists():
+            for old in target_dir.iterdir():
+                if old.is_file() and old.relative_to(out) not in keep:
+                    old.unlink()
+    for p in staged:
+        target = out / p.relative_to(staging)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        p.replace(target)
     shutil.rmtree(staging, ignore_errors=True)
 
 
