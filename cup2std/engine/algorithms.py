@@ -43,6 +43,8 @@ class MapContext:
     domain: str = ""
     form: str = ""
     done: dict[str, pd.Series] = field(default_factory=dict)
+    # (form, row) of rows read through a ``form:`` lookup: they are used, not lost.
+    lookup_rows: set = field(default_factory=set)
     _missing_reported: set = field(default_factory=set)
 
     @classmethod
@@ -65,8 +67,10 @@ class MapContext:
         if other is None or name not in other:
             self._report_missing(form, name)
             return pd.Series("", index=self.rows.index, dtype=object)
-        per_subject = other.drop_duplicates(self.subject_column).set_index(
-            self.subject_column)[name]
+        first = other.drop_duplicates(self.subject_column)
+        used = first[first[self.subject_column].isin(set(self.subjects))]
+        self.lookup_rows.update((form, int(r)) for r in used[SRC_ROW])
+        per_subject = first.set_index(self.subject_column)[name]
         return self.subjects.map(per_subject).fillna("").astype(object)
 
     def _report_missing(self, form: str, name: str) -> None:

@@ -23,8 +23,9 @@ from cup2std.spec.model import MappingSpec
 from cup2std.standards import load_sdtmig
 from cup2std.validate.findings import Ledger
 
-# Order of datasets in a package (special purpose, interventions, events, findings, trial).
-DATASET_ORDER = ("DM", "SUPPDM", "EX", "CM", "AE", "SUPPAE", "DS", "MH", "VS", "RS", "TS")
+# Order of datasets in a package (special purpose, interventions, events, findings, trial);
+# each SUPP-- follows its parent.
+DATASET_ORDER = ("DM", "EX", "CM", "AE", "DS", "MH", "VS", "RS", "TS")
 
 
 @dataclass
@@ -40,9 +41,12 @@ class Hub:
 
     @property
     def datasets(self) -> list[str]:
-        names = list(self.frames)
         rank = {n: i for i, n in enumerate(DATASET_ORDER)}
-        return sorted(names, key=lambda n: (rank.get(n, 50), n))
+
+        def key(n: str) -> tuple:
+            parent = n[4:] if n.startswith("SUPP") else n
+            return (rank.get(parent, len(rank)), parent, n.startswith("SUPP"))
+        return sorted(self.frames, key=key)
 
     def sdtm(self, name: str) -> pd.DataFrame:
         """SDTM variables only, in SDTMIG order: Req and Exp always, Perm when it has data."""
@@ -61,7 +65,8 @@ class Hub:
             if meta[var].is_numeric:
                 out[var] = pd.to_numeric(out[var], errors="coerce").astype(float)
             else:
-                out[var] = out[var].fillna("").astype(str).astype(object)
+                col = out[var].astype(object)
+                out[var] = col.where(col.notna(), "").astype(str).astype(object)
         return out
 
 
@@ -70,7 +75,8 @@ def build_hub(spec: MappingSpec, data: SourceData) -> Hub:
     ledger = Ledger()
     check_forms(spec, data)
     reject_duplicate_keys(spec, data, ledger)
-    frames = map_blocks(spec, data, ledger)
+    lookup_rows: set = set()
+    frames = map_blocks(spec, data, ledger, lookup_rows)
     supp_meta = {(b.domain, q): {"label": s.label, "qorig": s.qorig, "qeval": s.qeval}
                  for b in spec.blocks for q, s in b.supp.items()}
     if "DM" not in frames:
@@ -83,7 +89,7 @@ def build_hub(spec: MappingSpec, data: SourceData) -> Hub:
             supp = build_supp(dom, frames[dom], supp_meta)
             if len(supp):
                 frames[f"SUPP{dom}"] = supp
-    accounting = account_rows(spec, data, frames, ledger)
+    accounting = account_rows(spec, data, frames, ledger, lookup_rows)
     for dom in list(frames):
         frames[dom] = drop_supp_columns(frames[dom])
     return Hub(spec, frames, supp_meta, ledger, accounting, list(data.missing_forms))

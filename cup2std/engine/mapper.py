@@ -56,20 +56,25 @@ def reject_duplicate_keys(spec: MappingSpec, data: SourceData, ledger: Ledger) -
         data.forms[form.name] = df[~dup]
 
 
-def map_blocks(spec: MappingSpec, data: SourceData, ledger: Ledger) -> dict[str, pd.DataFrame]:
-    """Run every block; return domain -> records (blocks of one domain concatenated)."""
+def map_blocks(spec: MappingSpec, data: SourceData, ledger: Ledger,
+               lookup_rows: set | None = None) -> dict[str, pd.DataFrame]:
+    """Run every block; return domain -> records (blocks of one domain concatenated).
+
+    ``lookup_rows`` collects (form, row) of rows read only through ``form:`` lookups.
+    """
     subj_form = spec.source.subjects_form
     subjects = set(data.forms[subj_form.name][spec.source.subject]) - {""}
+    lookup_rows = set() if lookup_rows is None else lookup_rows
     parts: dict[str, list[pd.DataFrame]] = {}
     for block in spec.blocks:
-        frame = map_block(spec, block, data, subjects, ledger)
+        frame = map_block(spec, block, data, subjects, ledger, lookup_rows)
         if frame is not None:
             parts.setdefault(block.domain, []).append(frame)
     return {dom: pd.concat(frames, ignore_index=True) for dom, frames in parts.items()}
 
 
 def map_block(spec: MappingSpec, block: Block, data: SourceData, subjects: set,
-              ledger: Ledger) -> pd.DataFrame | None:
+              ledger: Ledger, lookup_rows: set | None = None) -> pd.DataFrame | None:
     """Records of one block, or None when its form was not exported."""
     df = data.forms.get(block.form)
     if df is None:
@@ -88,6 +93,8 @@ def map_block(spec: MappingSpec, block: Block, data: SourceData, subjects: set,
                       domain=block.domain, column=subj_col, value=sid, subject=sid)
     rows = rows[~orphan]
     ctx = _context(spec, block, data, rows, ledger)
+    if lookup_rows is not None:
+        ctx.lookup_rows = lookup_rows
     out = pd.DataFrame(index=rows.index)
     out["STUDYID"] = spec.studyid
     out["DOMAIN"] = block.domain
@@ -151,7 +158,7 @@ def _reject_without_topic(out: pd.DataFrame, block: Block, file: str,
 
 
 def account_rows(spec: MappingSpec, data: SourceData, frames: dict[str, pd.DataFrame],
-                 ledger: Ledger) -> dict[str, dict]:
+                 ledger: Ledger, lookup_rows: set = frozenset()) -> dict[str, dict]:
     """Per form: rows read, rows in the output, rows rejected; unmapped rows are rejected.
 
     A row counts as output when at least one record came from it; otherwise it must be in
@@ -162,6 +169,8 @@ def account_rows(spec: MappingSpec, data: SourceData, frames: dict[str, pd.DataF
         if SRC_FORM in df:
             for form, rows in df.groupby(SRC_FORM)[SRC_ROW]:
                 used.setdefault(form, set()).update(int(r) for r in rows)
+    for form, row in lookup_rows:
+        used.setdefault(form, set()).add(row)
     rejected: dict[str, set] = {}
     for r in ledger.rejects:
         rejected.setdefault(r.form, set()).add(r.row)

@@ -57,7 +57,7 @@ def load_mapping(path: str | Path) -> MappingSpec:
 
 def nearest(name: str, valid) -> str:
     """' Did you mean X?' for the closest valid name, or '' when nothing is close."""
-    hits = difflib.get_close_matches(str(name), [str(v) for v in valid], n=1, cutoff=0.6)
+    hits = difflib.get_close_matches(str(name), [str(v) for v in valid], n=1, cutoff=0.5)
     return f" Did you mean '{hits[0]}'?" if hits else ""
 
 

@@ -33,7 +33,7 @@ def ascii_frame(df: pd.DataFrame, dataset: str) -> tuple[pd.DataFrame, list[dict
     out = df.copy()
     changes: list[dict] = []
     for col in out.columns:
-        if out[col].dtype != object:
+        if pd.api.types.is_numeric_dtype(out[col]):
             continue
         vals = out[col].fillna("").astype(str)
         non_ascii = ~vals.map(str.isascii)

@@ -14,10 +14,9 @@ def package_frames(hub: Hub) -> tuple[dict[str, pd.DataFrame], list[dict]]:
     """The frames as they go into XPT: SDTM variables only, long text split into SUPP--."""
     frames = {name: hub.sdtm(name) for name in hub.datasets}
     splits = split_long_text(frames)
-    for name in list(frames):
-        if name not in hub.frames:  # a SUPP-- created only by splitting
-            frames[name] = frames[name].reset_index(drop=True)
-    return frames, splits
+    # A SUPP-- created only by splitting goes right after its parent.
+    order = [n for name in hub.datasets for n in (name, f"SUPP{name}") if n in frames]
+    return {n: frames[n] for n in dict.fromkeys(order)}, splits
 
 
 def write_sdtm_package(hub: Hub, folder: Path, ledger: Ledger) -> dict[str, dict]:
@@ -25,7 +24,7 @@ def write_sdtm_package(hub: Hub, folder: Path, ledger: Ledger) -> dict[str, dict
     when a dataset breaks an XPT v5 limit (the problems are findings)."""
     frames, splits = package_frames(hub)
     prepared = []
-    for name in sorted(frames, key=_order(hub)):
+    for name in frames:
         ds, changes = prepare_dataset(name, frames[name])
         for ch in changes:
             ledger.changes.append({"kind": "transliteration", **ch})
@@ -43,9 +42,3 @@ def write_sdtm_package(hub: Hub, folder: Path, ledger: Ledger) -> dict[str, dict
         written[ds.name] = {"file": str(path), "records": len(ds.frame),
                             "variables": list(ds.frame.columns)}
     return written
-
-
-def _order(hub: Hub):
-    order = hub.datasets
-    return lambda n: (order.index(n) if n in order else order.index(n[4:]) + 0.5
-                      if n[4:] in order else 99)

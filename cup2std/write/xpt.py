@@ -39,7 +39,7 @@ def split_long_text(frames: dict[str, pd.DataFrame]) -> list[dict]:
         df = frames[name]
         seq = f"{name}SEQ"
         extra = []
-        for col in [c for c in df.columns if df[c].dtype == object]:
+        for col in [c for c in df.columns if not pd.api.types.is_numeric_dtype(df[c])]:
             long = df[col].fillna("").astype(str).str.len() > MAX_TEXT
             for idx in df.index[long]:
                 chunks = _chunks(df.at[idx, col])
@@ -91,7 +91,7 @@ def check_dataset(ds: XptDataset) -> list[str]:
             problems.append(f"{ds.name}.{col}: variable name longer than 8 characters")
         if len(label) > 40:
             problems.append(f"{ds.name}.{col}: label longer than 40 characters")
-        if ds.frame[col].dtype == object:
+        if not pd.api.types.is_numeric_dtype(ds.frame[col]):
             too_long = ds.frame[col].fillna("").astype(str).map(
                 lambda s: len(s.encode("ascii", "replace"))) > MAX_TEXT
             if too_long.any():
@@ -109,7 +109,7 @@ def write_xpt(ds: XptDataset, folder: Path) -> Path:
     try:
         frame = ds.frame.copy()
         for col in frame.columns:
-            if frame[col].dtype == object:
+            if not pd.api.types.is_numeric_dtype(frame[col]):
                 frame[col] = frame[col].fillna("").astype(str)
         pyreadstat.write_xport(frame, tmp, file_label=ds.label, column_labels=ds.labels,
                                table_name=ds.name, file_format_version=5)
