@@ -101,20 +101,24 @@ def convert(source: str | Path, mapping: str | Path | None = None, out: str | Pa
     out = Path(out)
     staging = out / ".cup2std-staging"
     shutil.rmtree(staging, ignore_errors=True)
-    datasets = write_sdtm_package(hub, staging / "sdtm", hub.ledger)
-    lap("write_xpt")
-    outputs = {}
-    for name, writer in load_plugins():
-        outputs[name] = writer(hub, staging, datasets, hub.ledger)
-        lap(f"write_{name}")
-    _publish(staging, out)
+    try:
+        datasets = write_sdtm_package(hub, staging / "sdtm", hub.ledger)
+        lap("write_xpt")
+        outputs = {}
+        for name, writer in load_plugins():
+            outputs[name] = writer(hub, staging, datasets, hub.ledger)
+            lap(f"write_{name}")
+        _publish(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     datasets = {k: {**v, "file": str(out / "sdtm" / Path(v["file"]).name)}
                 for k, v in datasets.items()}
     log = conversion_log(hub, datasets, source, mapping_path, timings)
     log["outputs"] = outputs
-    write_json_atomic(out / "conversion-log.json", log)
     write_json_atomic(out / "findings.json",
                       [f.__dict__ for f in hub.ledger.findings])
+    # Written last: its presence says the run completed (see _publish).
+    write_json_atomic(out / "conversion-log.json", log)
     say(f"wrote {len(datasets)} datasets to {out / 'sdtm'}")
     return ConvertResult(hub, out, datasets, log, timings)
 
@@ -122,9 +126,12 @@ def convert(source: str | Path, mapping: str | Path | None = None, out: str | Pa
 def _publish(staging: Path, out: Path) -> None:
     """Move staged files into place one by one (each move atomic).
 
-    Files of a previous run in the same output folders that this run did not write (a dataset
-    that no longer exists, say) are removed, so that OUT never mixes two runs.
+    The previous run's conversion-log.json goes first and the new one is written last, so an
+    interrupted run leaves no log: OUT is complete exactly when conversion-log.json exists.
+    Files of a previous run that this run did not write (a dataset that no longer exists, say)
+    are removed, so that OUT never mixes two runs.
     """
+    (out / "conversion-log.json").unlink(missing_ok=True)
     staged = [p for p in sorted(staging.rglob("*")) if p.is_file()]
     folders = {p.parent.relative_to(staging) for p in staged}
     keep = {p.relative_to(staging) for p in staged}
