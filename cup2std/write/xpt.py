@@ -103,7 +103,7 @@ def check_dataset(ds: XptDataset) -> list[str]:
             problems.append(f"{ds.name}.{col}: label longer than 40 characters")
         if not (col.isascii() and label.isascii()):
             problems.append(f"{ds.name}.{col}: variable name or label is not ASCII")
-        if ds.frame[col].dtype == object:
+        if not pd.api.types.is_numeric_dtype(ds.frame[col]):
             non_ascii = ~ds.frame[col].fillna("").astype(str).map(str.isascii)
             if non_ascii.any():
                 first = int(non_ascii.to_numpy().argmax()) + 1
@@ -125,7 +125,7 @@ def xpt_widths(ds: XptDataset) -> list[int]:
     """
     out = []
     for col in ds.frame.columns:
-        if ds.frame[col].dtype == object:
+        if not pd.api.types.is_numeric_dtype(ds.frame[col]):
             lens = ds.frame[col].fillna("").astype(str).map(lambda s: len(s.encode("ascii",
                                                                                  "replace")))
             out.append(max(1, int(lens.max()) if len(lens) else 1))

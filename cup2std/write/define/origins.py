@@ -80,7 +80,7 @@ def derivation(define: Define, spec: MappingSpec, domain: str, var: str,
             f"ACTARMCD = {un.get('ACTARMCD', 'NOTTRT')}, ACTARM = "
             f"{un.get('ACTARM', 'Not Treated')}, ARMNRS = NOT TREATED.")
     if var == f"{domain}SEQ":
-        keys = [k for k in DOMAIN_KEYS.get(domain, ("USUBJID",)) if k not in ("STUDYID",)]
+        keys = [k for k in DOMAIN_KEYS.get(domain, ()) if k not in ("STUDYID", "USUBJID")]
         return derived, define.method(
             f"MT.{domain}.{var}", f"Algorithm to derive {domain}.{var}",
             f"{var} = 1, 2, ... per USUBJID, records ordered by {', '.join(keys)}, then by "
