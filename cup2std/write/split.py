@@ -7,7 +7,7 @@ part, so a part never cuts a subject's --SEQ series. Define-XML describes the co
 
 >>> ds = XptDataset("AE", "Adverse Events",
 ...                 pd.DataFrame({"USUBJID": ["S-1"] * 30 + ["S-2"] * 30}), ["Subject"])
->>> [len(p.frame) for p in split_dataset(ds, 1600)]
+>>> [len(p.frame) for p in split_dataset(ds, 1100)]
 [30, 30]
 """
 from __future__ import annotations

@@ -12,7 +12,7 @@ def test_whole_numbers_are_integer_with_their_digits():
 
 
 def test_decimals_make_float_with_significant_digits():
-    assert item_type("VSSTRESN", pd.Series([72.25, 180.0])) == ("float", 4, 2)
+    assert item_type("VSSTRESN", pd.Series([72.25, 180.0])) == ("float", 5, 2)  # 180.00
 
 
 def test_dates_get_the_narrowest_iso_type():

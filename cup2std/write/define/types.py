@@ -56,10 +56,10 @@ def item_type(name: str, values: pd.Series) -> tuple[str, int | None, int | None
             return "integer", 1, None
         if (nums == nums.round()).all():
             return "integer", max(len(str(int(v))) for v in nums), None
-        text = [f"{v:.15g}" for v in nums]
-        digits = max(len(t.replace("-", "").replace(".", "")) + t.startswith("-") for t in text)
+        text = [f"{abs(v):.15g}" for v in nums]
         decimals = max(len(t.partition(".")[2]) for t in text)
-        return "float", digits, decimals
+        whole = max(len(t.partition(".")[0]) for t in text)
+        return "float", whole + decimals + int((nums < 0).any()), decimals
     if is_iso8601(name):
         return iso_type(values, name), None, None
     lens = values.fillna("").astype(str).map(lambda s: len(s.encode("ascii", "replace")))
