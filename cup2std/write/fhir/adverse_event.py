@@ -108,16 +108,20 @@ def _grade(ctx: FhirContext, rec: pd.Series) -> dict | None:
 
 
 def _outcome(ctx: FhirContext, rec: pd.Series) -> dict | None:
+    """NCIt coding (profile's required value set) plus the R4 base code (base required binding)."""
     out = "" if is_blank(rec.get("AEOUT")) else str(rec["AEOUT"])
     if not out:
         return None
-    entry = ctx.term["outcomes"].get(out)
-    if not entry:
+    codings = []
+    if out in ctx.term["outcomes"]:
+        codings.append(coding(ctx.sys("ncit"), ctx.term["outcomes"][out]))
+    if out in ctx.term["outcomes_r4"]:
+        codings.append(coding(ctx.sys("ae_outcome_r4"), ctx.term["outcomes_r4"][out]))
+    if len(codings) < 2:
         ctx.warn("FHIR007", f"AEOUT {out} has no code in the AE Clinical Research outcome "
-                 "value set (required binding); written as text only",
-                 where_of(rec, "AE", "AEOUT"))
-        return {"text": out}
-    return {"coding": [coding(ctx.sys("ncit"), entry)], "text": out}
+                 "value set or in the R4 adverse-event-outcome value set (both required)",
+                 where_of(rec, "AE", "AEOUT"), severity="error")
+    return {"coding": codings, "text": out} if codings else {"text": out}
 
 
 def _per_drug(ctx: FhirContext, rec: pd.Series, drugs: list[str]) -> list[dict]:
