@@ -173,3 +173,18 @@ def conversion_log(hub: Hub, datasets: dict, source, mapping_path: Path,
         "reconciles": all(v["reconciles"] for v in hub.accounting.values()),
         "timings_seconds": timings,
     }
+
+
+def push(fhir_dir: str | Path, server: str, token_env: str | None = None, verify_tls: bool = True,
+         ca_bundle: str | None = None, resume: bool = True, max_retries: int = 5,
+         progress=None, on_retry=None):
+    """Send OUT/fhir/bundles/*.json to a FHIR server; returns a PushReport (see docs/fhir.md).
+
+    >>> report = push("out/fhir", "https://fhir.example.org/r4")   # doctest: +SKIP
+    >>> len(report.failed)                                          # doctest: +SKIP
+    0
+    """
+    from cup2std.push import FhirClient, push_bundles
+    client = FhirClient(server, token_env=token_env, verify_tls=verify_tls, ca_bundle=ca_bundle,
+                        max_retries=max_retries, on_retry=on_retry or (lambda msg: None))
+    return push_bundles(fhir_dir, client, resume=resume, progress=progress)

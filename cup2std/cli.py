@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--out", "-o", default="out", help="output folder (default: out)")
     c.add_argument("--quiet", "-q", action="store_true", help="no progress lines")
     c.set_defaults(func=cmd_convert)
+    _add_push_parser(sub)
     return p
 
 
@@ -91,6 +92,53 @@ def summary(result) -> str:
     lines.append(f"transliterated for XPT: {len(log['transliterations'])} value(s)")
     lines.append(f"details: {result.out}/conversion-log.json, {result.out}/findings.json")
     return "\n".join(lines)
+
+
+def _add_push_parser(sub) -> None:
+    """``cup2std push OUT/fhir --server URL``: deliver the FHIR bundles to a FHIR server."""
+    p = sub.add_parser(
+        "push", help="send OUT/fhir bundles to a FHIR server",
+        description="Send the per-subject transaction Bundles written by convert to a FHIR R4 "
+        "server. Retries 429/5xx/dropped connections (honouring Retry-After); a rejected "
+        "bundle is reported with the server's OperationOutcome and the rest goes on; an "
+        "interrupted push resumes (push-state.json). Exit 0 all accepted, 1 any rejected, "
+        "2 usage. See docs/fhir.md.")
+    p.add_argument("folder", help="OUT/fhir (or OUT/fhir/bundles) written by cup2std convert")
+    p.add_argument("--server", required=True, help="FHIR base URL, e.g. https://host/fhir/R4")
+    p.add_argument("--token-env", default=None, metavar="VAR",
+                   help="environment variable holding a bearer token (never printed)")
+    p.add_argument("--ca-bundle", default=None, help="CA certificates file for TLS verification")
+    p.add_argument("--insecure", action="store_true",
+                   help="do not verify TLS certificates (testing only)")
+    p.add_argument("--restart", action="store_true",
+                   help="send every bundle again instead of resuming after the last accepted")
+    p.add_argument("--max-retries", type=int, default=5, help="retries per request (default 5)")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress lines")
+
+    def run(args) -> int:
+        from cup2std.api import push
+
+        def progress(n, total, r):
+            if args.quiet:
+                return
+            state = "skipped (already sent)" if r.skipped else (
+                "ok" if 200 <= r.status < 300 else f"REJECTED (HTTP {r.status or 'no answer'})")
+            bar = "#" * (20 * n // total)
+            print(f"  [{bar:20s}] {n}/{total} {r.file}: {state}", file=sys.stderr)
+
+        say = None if args.quiet else (lambda m: print(f"  {m}", file=sys.stderr))
+        if args.insecure:
+            print("cup2std: warning: TLS certificate verification is OFF (--insecure)",
+                  file=sys.stderr)
+        report = push(args.folder, args.server, token_env=args.token_env,
+                      verify_tls=not args.insecure, ca_bundle=args.ca_bundle,
+                      resume=not args.restart, max_retries=args.max_retries,
+                      progress=progress, on_retry=say)
+        print(f"cup2std push -> {report.server}")
+        print(report.render())
+        return 1 if report.failed else 0
+
+    p.set_defaults(func=run)
 
 
 if __name__ == "__main__":  # pragma: no cover
