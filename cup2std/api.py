@@ -166,3 +166,19 @@ def conversion_log(hub: Hub, datasets: dict, source, mapping_path: Path,
         "reconciles": all(v["reconciles"] for v in hub.accounting.values()),
         "timings_seconds": timings,
     }
+
+
+def report(sdtm_dir: str | Path, out: str | Path = "report", spec: str | Path | None = None,
+           encoding: str | None = None):
+    """SDTM package -> OUT/report.html, one CSV per table, figure1_swimmer.png/.svg.
+
+    >>> r = report("out/sdtm", out="report",
+    ...            spec="mappings/cup_registry.report.yaml")   # doctest: +SKIP
+    >>> r.table("table1_baseline").values["Female"], r.partial  # doctest: +SKIP
+    (10, [])
+    """
+    from cup2std.report import build_report, write_report
+
+    result = build_report(sdtm_dir, spec=spec, encoding=encoding)
+    write_report(result, out)
+    return result

@@ -25,6 +25,7 @@ class Context:
     ip: str | None
     program_start: pd.Timestamp | None
     program_end: pd.Timestamp | None
+    program_text: tuple[str, str] = ("", "")
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -103,6 +104,7 @@ def build_context(pkg: Package, spec: dict) -> Context:
         notes.append("investigational product not named (no TS TRT, no "
                      "investigational_product in the report spec)")
     prog = spec["program"]
-    start = period_start(prog["start"] or ts_value(pkg, "SSTDTC"))
-    end = period_start(prog["end"] or ts_value(pkg, "SENDTC"))
-    return Context(pkg, spec, subjects, population, ip, start, end, notes)
+    raw = (str(prog["start"] or ts_value(pkg, "SSTDTC") or ""),
+           str(prog["end"] or ts_value(pkg, "SENDTC") or ""))
+    return Context(pkg, spec, subjects, population, ip, period_start(raw[0]),
+                   period_start(raw[1]), raw, notes)

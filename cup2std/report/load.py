@@ -43,8 +43,8 @@ class Package:
     def missing(self, name: str, variables) -> list[str]:
         """``DOMAIN.VAR`` for each variable the domain (with SUPP) lacks or leaves empty."""
         df = self.domain(name)
-        if df.empty:
-            return [f"{name}.{v}" for v in variables] or [name]
+        if name not in self.frames:
+            return [f"{name} (no {name.lower()}.xpt in the package)"]
         return [f"{name}.{v}" for v in variables
                 if v not in df or not present(df[v]).any()]
 

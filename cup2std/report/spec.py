@@ -74,7 +74,8 @@ DEFAULTS: dict[str, Any] = {
         "length_days": None,             # last cycle ends start + length (None: open)
         "treatments": None,              # EXTRT values that count (None: all)
     },
-    "swimmer": {"markers": None},        # {reason label: matplotlib marker}
+    "swimmer": {"markers": None,         # {reason label: matplotlib marker}
+                "completed_label": "Completed"},
 }
 
 
