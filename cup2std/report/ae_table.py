@@ -17,7 +17,8 @@ COLUMNS = [("ANY", "Any grade", []), ("HIGH", "Grade >= {g}", ["HIGH"]),
 def ae_table(ctx: Context, data: AEData) -> Table:
     """Patients per SOC and term (AEBODSYS, AEDECOD), sorted alphabetically, any-TEAE first.
 
-    >>> ae_table(ctx, ae_frame(ctx)).values["Cardiac disorders|Angina pectoris"]["SERIOUS"]  # doctest: +SKIP
+    >>> t = ae_table(ctx, ae_frame(ctx))                                # doctest: +SKIP
+    >>> t.values["Cardiac disorders|Angina pectoris"]["SERIOUS"]        # doctest: +SKIP
     1
     """
     g = ctx.spec["adverse_events"]["high_grade"]

@@ -24,9 +24,15 @@ class Table:
     notes: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     values: dict[str, Any] = field(default_factory=dict)
+    index: dict[str, int] = field(default_factory=dict, repr=False)
+
+    def row(self, key: str) -> list[str]:
+        """The printed row stored under ``key`` (a label or the key given to ``add``)."""
+        return self.rows[self.index[key]]
 
     def add(self, label: str, *cells: str, value: Any = None, key: str | None = None) -> None:
         """Append a row; ``value`` (the figure behind it) is kept under ``key`` or the label."""
+        self.index[key or label] = len(self.rows)
         self.rows.append([label, *cells])
         if value is not None:
             self.values[key or label] = value

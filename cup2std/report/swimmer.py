@@ -19,7 +19,6 @@ import pandas as pd  # noqa: E402
 
 from cup2std.report.context import Context, period_start, to_date  # noqa: E402
 from cup2std.report.exposure import disposition  # noqa: E402
-from cup2std.report.load import present  # noqa: E402
 
 MARKERS = ["X", "v", "o", "s", "D", "^", "P", "*"]
 COLORS = ["#222222", "#c0392b", "#e67e22", "#8e44ad", "#16a085", "#2c3e50", "#7f8c8d",
