@@ -188,3 +188,17 @@ def push(fhir_dir: str | Path, server: str, token_env: str | None = None, verify
     client = FhirClient(server, token_env=token_env, verify_tls=verify_tls, ca_bundle=ca_bundle,
                         max_retries=max_retries, on_retry=on_retry or (lambda msg: None))
     return push_bundles(fhir_dir, client, resume=resume, progress=progress)
+def report(sdtm_dir: str | Path, out: str | Path = "report", spec: str | Path | None = None,
+           encoding: str | None = None):
+    """SDTM package -> OUT/report.html, one CSV per table, figure1_swimmer.png/.svg.
+
+    >>> r = report("out/sdtm", out="report",
+    ...            spec="mappings/cup_registry.report.yaml")   # doctest: +SKIP
+    >>> r.table("table1_baseline").values["Female"], r.partial  # doctest: +SKIP
+    (10, [])
+    """
+    from cup2std.report import build_report, write_report
+
+    result = build_report(sdtm_dir, spec=spec, encoding=encoding)
+    write_report(result, out)
+    return result

@@ -38,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--quiet", "-q", action="store_true", help="no progress lines")
     c.set_defaults(func=cmd_convert)
     _add_push_parser(sub)
+    _add_report_parser(sub)
     return p
 
 
@@ -139,6 +140,38 @@ def _add_push_parser(sub) -> None:
         return 1 if report.failed else 0
 
     p.set_defaults(func=run)
+def _add_report_parser(sub) -> None:
+    """``cup2std report SDTM_DIR --out REPORT_DIR``: tables and swimmer plot from SDTM."""
+    r = sub.add_parser("report", help="SDTM package -> tables (HTML, CSV) and swimmer plot",
+                       description="Compute the baseline, TEAE and exposure tables and the "
+                       "swimmer plot from an SDTM package (any writer), as far as its variables "
+                       "allow; says what it could not compute and why. See docs/reports.md.")
+    r.add_argument("sdtm_dir", help="folder of SDTM *.xpt files (cup2std output: OUT/sdtm)")
+    r.add_argument("--out", "-o", default="report", help="output folder (default: report)")
+    r.add_argument("--spec", "-s", default=None,
+                   help="report spec YAML with study-level choices, e.g. "
+                   "mappings/cup_registry.report.yaml (default: generic SDTM conventions)")
+    r.add_argument("--encoding", default=None,
+                   help="text encoding of the XPT files (default: UTF-8, else Windows-1252)")
+    r.add_argument("--fail-on-skip", action="store_true",
+                   help="exit 1 when any table, row or column could not be computed")
+
+    def run(args) -> int:
+        from cup2std.api import report
+
+        result = report(args.sdtm_dir, out=args.out, spec=args.spec, encoding=args.encoding)
+        print(f"cup2std report: {args.sdtm_dir} -> {args.out}/report.html "
+              f"(N = {result.ctx.n} {result.ctx.population})")
+        for t in result.tables:
+            print(f"  {t.key:18s} {len(t.rows):4d} rows")
+        if result.swimmer is not None:
+            print(f"  {'figure1_swimmer':18s} {len(result.swimmer.lanes):4d} patients (png, svg)")
+        for line in result.partial + result.ctx.notes:
+            print(f"  not computed: {line}" if "not computed" in line or "skipped" in line
+                  else f"  note: {line}")
+        return 1 if (args.fail_on_skip and result.partial) else 0
+
+    r.set_defaults(func=run)
 
 
 if __name__ == "__main__":  # pragma: no cover
