@@ -102,7 +102,7 @@ class Ledger:
         """Keep the first finding per cell: a value wrong for one reason is reported once."""
         seen, kept = set(), []
         for f in self.findings:
-            key = (f.domain, f.variable, f.file, f.row, f.subject, f.value) if f.row else None
+            key = (f.domain, f.variable, f.file, f.row, f.value) if f.row else None
             if key is not None and key in seen:
                 continue
             if key is not None:
