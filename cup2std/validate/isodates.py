@@ -27,6 +27,19 @@ def _text(s: pd.Series) -> pd.Series:
     return s.fillna("").astype(str).str.strip()
 
 
+def _by_unique(fn):
+    """Run ``fn`` on the distinct values only (dates repeat a lot), then spread back."""
+    def wrapper(values: pd.Series) -> pd.Series:
+        codes, uniques = pd.factorize(values.fillna("").astype(str), sort=False)
+        if len(uniques) == 0:
+            return fn(pd.Series([], dtype=object)).reindex(values.index)
+        res = fn(pd.Series(uniques, dtype=object)).to_numpy()
+        return pd.Series(res[codes], index=values.index)
+    wrapper.__doc__, wrapper.__name__ = fn.__doc__, fn.__name__
+    return wrapper
+
+
+@_by_unique
 def iso_syntax_ok(values: pd.Series) -> pd.Series:
     """True where the value is empty or ISO 8601 as SDTMIG allows (partial, '-' for unknown
     components, intervals and durations)."""
@@ -34,6 +47,7 @@ def iso_syntax_ok(values: pd.Series) -> pd.Series:
     return v.eq("") | v.str.fullmatch(ISO_SDTM)
 
 
+@_by_unique
 def iso_real(values: pd.Series) -> pd.Series:
     """True unless a component is impossible (month 13, 30 February, hour 25)."""
     v = _text(values).str.split("/").str[0]
@@ -48,6 +62,7 @@ def iso_real(values: pd.Series) -> pd.Series:
     return ~bad.fillna(False)
 
 
+@_by_unique
 def comparable(values: pd.Series) -> pd.Series:
     """The leading complete part of a date (YYYY, YYYY-MM, YYYY-MM-DD, ...T hh:mm[:ss])."""
     return _text(values).str.extract(_PREFIX)[0].fillna("")

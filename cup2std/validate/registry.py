@@ -86,11 +86,32 @@ def run_rules(frames: Frames, files: dict | RuleContext | None = None,
               only: list[str] | None = None) -> list[Finding]:
     """Run the registered rules (or ``only`` those) over the frames."""
     ctx = files if isinstance(files, RuleContext) else RuleContext(files=files or {})
+    frames = prepare_frames(frames)
     out: list[Finding] = []
     for rid, r in sorted(RULES.items()):
         if r.external or (only and rid not in only):
             continue
         out.extend(r.check(frames, ctx))
+    return out
+
+
+PREPARED = "cup2std_prepared"
+
+
+def prepare_frames(frames: Frames) -> Frames:
+    """Text columns as stripped ``str`` ('' for missing), once for all rules (a new dict of
+    shallow copies; the caller's frames are not changed)."""
+    out = {}
+    for name, df in frames.items():
+        if df.attrs.get(PREPARED):
+            out[name] = df
+            continue
+        df = df.copy(deep=False)
+        for c in df.columns:
+            if df[c].dtype.kind == "O" and not str(c).startswith("_"):
+                df[c] = df[c].fillna("").astype(str).str.strip()
+        df.attrs[PREPARED] = True
+        out[name] = df
     return out
 
 
@@ -148,6 +169,8 @@ def meta(name: str):
 
 def blank(s: pd.Series) -> pd.Series:
     """True where a cell is missing or only spaces."""
+    if s.dtype.kind == "f":
+        return s.isna()
     return s.isna() | s.astype(str).str.strip().eq("")
 
 
@@ -156,6 +179,8 @@ def col(df: pd.DataFrame, name: str) -> pd.Series:
     if name not in df:
         return pd.Series("", index=df.index, dtype=object)
     s = df[name]
+    if s.dtype.kind == "O" and df.attrs.get(PREPARED):
+        return s
     if s.dtype.kind == "f":
         return s.map(text).astype(object)
     return s.fillna("").astype(str).str.strip()

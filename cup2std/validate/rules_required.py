@@ -111,11 +111,11 @@ def storage_lengths(frames: Frames, ctx: RuleContext) -> list[Finding]:
         for var, width in widths.items():
             if var not in df or df[var].dtype.kind != "O" or not width:
                 continue
-            longest = int(col(df, var).str.encode("utf-8").str.len().max() or 0) if len(df) else 0
+            longest = int(col(df, var).str.len().max() or 0) if len(df) else 0
             if width > max(longest, 1):
                 out.append(Finding("LEN002", "warning", f"{var} is stored with length {width} "
-                                   f"but its longest value has {longest} byte(s); set the length "
-                                   "to the longest value", domain=name, variable=var,
+                                   f"but its longest value has {longest} character(s); set the "
+                                   "length to the longest value", domain=name, variable=var,
                                    file=ctx.files.get(name, ""), value=str(width)))
     return out
 
