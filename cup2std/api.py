@@ -94,7 +94,8 @@ def convert(source: str | Path, mapping: str | Path | None = None, out: str | Pa
     say(f"mapped {sum(len(f) for f in hub.frames.values())} records into "
         f"{len(hub.frames)} datasets")
     files = dict(data.files)
-    for f in run_rules(validation_frames(hub), files):
+    from cup2std.validate.runner import hub_context
+    for f in run_rules(validation_frames(hub), hub_context(hub, files)):
         hub.ledger.findings.append(f)
     hub.ledger.dedupe()
     lap("validate")

@@ -39,7 +39,20 @@ def build_parser() -> argparse.ArgumentParser:
     c.set_defaults(func=cmd_convert)
     _add_push_parser(sub)
     _add_report_parser(sub)
+    _add_validate_parser(sub)
     return p
+
+
+def _add_validate_parser(sub) -> None:
+    """``cup2std validate PATH``: rules over an SDTM folder or a registry export; reports."""
+    from cup2std.validate.command import add_arguments, cmd_validate
+    v = sub.add_parser("validate", help="check an SDTM package or a registry export",
+                       description="Check an SDTM package (folder of .xpt) or a registry export "
+                       "(with --mapping) against SDTMIG 3.4, CDISC CT, ISO 8601, CTCAE v5.0 and "
+                       "cross-domain rules. Exit codes: 0 clean, 1 open findings at or above "
+                       "--fail-on, 2 usage error. See docs/validation.md.")
+    add_arguments(v)
+    v.set_defaults(func=cmd_validate)
 
 
 def main(argv: list[str] | None = None) -> int:

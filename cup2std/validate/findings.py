@@ -12,8 +12,9 @@ from dataclasses import asdict, dataclass, field
 import pandas as pd
 
 SEVERITIES = ("error", "warning", "info")
-FINDING_FIELDS = ("rule", "severity", "domain", "variable", "subject", "file", "row", "column",
-                  "value", "message")
+SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}  # 0 = worst
+FINDING_FIELDS = ("rule", "severity", "domain", "variable", "subject", "seq", "file", "row",
+                  "column", "value", "message", "accepted", "justification")
 
 
 @dataclass
@@ -28,6 +29,9 @@ class Finding:
     row: int | None = None
     column: str = ""
     value: str = ""
+    seq: int | None = None
+    accepted: bool = False
+    justification: str = ""
 
     def location(self) -> str:
         """``adverse_events.csv row 17, subject 101-004`` style location."""
@@ -38,6 +42,8 @@ class Finding:
             parts.append(f"column {self.column}")
         if self.subject:
             parts.append(f"subject {self.subject}")
+        if self.seq is not None and self.domain:
+            parts.append(f"{self.domain}SEQ {self.seq}")
         return ", ".join(parts)
 
     def render(self) -> str:
@@ -79,6 +85,12 @@ class Ledger:
     def reject(self, rule: str, form: str, file: str, row: int, reason: str, **more) -> None:
         self.rejects.append(Reject(rule, form, file, int(row), reason, **more))
 
+    def reject_findings(self) -> list[Finding]:
+        """Rejected rows as error findings (same rule ids), for validation reports."""
+        return [Finding(r.rule, "error", f"row not converted: {r.reason}", domain=r.domain,
+                        subject=r.subject, file=r.file, row=r.row, column=r.column,
+                        value=r.value) for r in self.rejects]
+
     def findings_frame(self) -> pd.DataFrame:
         return pd.DataFrame([asdict(f) for f in self.findings],
                             columns=list(Finding.__dataclass_fields__))
@@ -90,7 +102,7 @@ class Ledger:
         """Keep the first finding per cell: a value wrong for one reason is reported once."""
         seen, kept = set(), []
         for f in self.findings:
-            key = (f.domain, f.variable, f.file, f.row, f.subject, f.value) if f.row else None
+            key = (f.domain, f.variable, f.file, f.row, f.value) if f.row else None
             if key is not None and key in seen:
                 continue
             if key is not None:

@@ -25,4 +25,5 @@ def load_plugins() -> list[tuple[str, Callable]]:
     # One import line per output kind, e.g. ``from cup2std.write import fhir  # noqa: F401``.
     from cup2std.write import define  # noqa: F401
     from cup2std.write import fhir  # noqa: F401
+    from cup2std.validate import report_files  # noqa: F401
     return OUTPUT_WRITERS

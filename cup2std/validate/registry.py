@@ -1,0 +1,204 @@
+"""The rules registry: ``@rule`` registers a check under a stable id; ``run_rules`` runs them.
+
+A rule is ``check(frames, ctx) -> list[Finding]``: vectorised over the frames (a boolean mask
+per condition), with a Python loop only to emit one finding per flagged row (:func:`emit`).
+Frames may carry provenance (``_SRC_FORM``/``_SRC_ROW``): from the hub they name the source
+file and spreadsheet row, from an XPT package the file and record number.
+
+Rules that are checked elsewhere (the mapping machinery, the XPT reader) are listed with
+:func:`external_rule` so that the catalogue, the reports and the docs know them too.
+
+>>> @rule("DEMO001", "info", "A demo rule", theme="demo")
+... def demo(frames, ctx):
+...     df = frames["DM"]
+...     return emit(ctx, "DEMO001", df, df["AGE"] > 90, "age above 90", domain="DM",
+...                 variable="AGE")
+>>> dm = pd.DataFrame({"USUBJID": ["S-1", "S-2"], "AGE": [40.0, 95.0]})
+>>> [f.subject for f in run_rules({"DM": dm}, only=["DEMO001"])]
+['S-2']
+>>> _ = RULES.pop("DEMO001")
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import pandas as pd
+
+from cup2std.readers.base import SRC_FORM, SRC_ROW
+from cup2std.standards import load_sdtmig
+from cup2std.validate.findings import SEVERITIES, Finding
+
+Frames = dict[str, pd.DataFrame]
+
+
+@dataclass
+class RuleContext:
+    """What a rule may know besides the frames.
+
+    ``files``: source form or dataset -> file; ``cutoff``: data cut-off (ISO 8601) when not in
+    TS DCUTDTC; ``teae_window``: days after last dose that still count as treatment-emergent
+    (None = unknown); ``xpt_meta``: dataset -> {variable: storage width} when read from XPT;
+    ``kind``: 'hub' (registry export through a mapping) or 'sdtm' (a package of XPT files).
+    """
+
+    files: dict = field(default_factory=dict)
+    cutoff: str | None = None
+    teae_window: int | None = None
+    xpt_meta: dict = field(default_factory=dict)
+    kind: str = "hub"
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: str
+    description: str
+    check: Callable[[Frames, RuleContext], list[Finding]] | None
+    theme: str = ""
+
+    @property
+    def external(self) -> bool:
+        """Checked by the mapping machinery or a reader, not by ``run_rules``."""
+        return self.check is None
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(rule_id: str, severity: str, description: str, theme: str = ""):
+    """Register a rule function under a stable id (one line of description)."""
+    if severity not in SEVERITIES:
+        raise ValueError(f"severity must be one of {SEVERITIES}")
+
+    def wrap(fn):
+        RULES[rule_id] = Rule(rule_id, severity, description, fn, theme or fn.__module__)
+        return fn
+    return wrap
+
+
+def external_rule(rule_id: str, severity: str, description: str, theme: str) -> None:
+    """List a rule that another part of cup2std checks (for the catalogue and reports)."""
+    RULES[rule_id] = Rule(rule_id, severity, description, None, theme)
+
+
+def run_rules(frames: Frames, files: dict | RuleContext | None = None,
+              only: list[str] | None = None) -> list[Finding]:
+    """Run the registered rules (or ``only`` those) over the frames."""
+    ctx = files if isinstance(files, RuleContext) else RuleContext(files=files or {})
+    frames = prepare_frames(frames)
+    out: list[Finding] = []
+    for rid, r in sorted(RULES.items()):
+        if r.external or (only and rid not in only):
+            continue
+        out.extend(r.check(frames, ctx))
+    return out
+
+
+PREPARED = "cup2std_prepared"
+
+
+def prepare_frames(frames: Frames) -> Frames:
+    """Text columns as stripped ``str`` ('' for missing), once for all rules (a new dict of
+    shallow copies; the caller's frames are not changed)."""
+    out = {}
+    for name, df in frames.items():
+        if df.attrs.get(PREPARED):
+            out[name] = df
+            continue
+        df = df.copy(deep=False)
+        for c in df.columns:
+            if df[c].dtype.kind == "O" and not str(c).startswith("_"):
+                df[c] = df[c].fillna("").astype(str).str.strip()
+        df.attrs[PREPARED] = True
+        out[name] = df
+    return out
+
+
+def where(df: pd.DataFrame, idx, files: dict, domain: str = "") -> dict:
+    """Location fields of a finding on row ``idx``: subject, --SEQ, source file and row."""
+    loc = {"subject": str(df.at[idx, "USUBJID"]) if "USUBJID" in df else ""}
+    seq = f"{domain}SEQ"
+    if domain and seq in df and pd.notna(df.at[idx, seq]) and str(df.at[idx, seq]) != "":
+        try:
+            loc["seq"] = int(float(df.at[idx, seq]))
+        except ValueError:
+            pass
+    if SRC_FORM in df and SRC_ROW in df and df.at[idx, SRC_FORM] != "mapping":
+        loc["file"] = files.get(df.at[idx, SRC_FORM], str(df.at[idx, SRC_FORM]))
+        loc["row"] = int(df.at[idx, SRC_ROW])
+    return loc
+
+
+def emit(ctx: RuleContext, rid: str, df: pd.DataFrame, mask, message, *, domain: str,
+         variable: str = "", value=None) -> list[Finding]:
+    """One finding per row where ``mask`` is true.
+
+    ``message`` and ``value`` are a string or a Series aligned to ``df`` (value defaults to
+    the cell of ``variable``).
+    """
+    mask = pd.Series(mask, index=df.index).fillna(False).astype(bool)
+    if not mask.any():
+        return []
+    severity = RULES[rid].severity
+    if value is None and variable in df:
+        value = df[variable]
+    out = []
+    for idx in df.index[mask]:
+        msg = message if isinstance(message, str) else str(message[idx])
+        val = "" if value is None else (value if isinstance(value, str) else value[idx])
+        out.append(Finding(rid, severity, msg, domain=domain, variable=variable,
+                           value=text(val), **where(df, idx, ctx.files, domain)))
+    return out
+
+
+def text(value) -> str:
+    """A cell as text: '' for missing, integers without '.0'."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def meta(name: str):
+    """SDTMIG 3.4 metadata of a dataset (SUPP-- use SUPPQUAL), or None."""
+    ig = load_sdtmig()
+    return ig["SUPPQUAL"] if name.startswith("SUPP") else ig.get(name)
+
+
+def blank(s: pd.Series) -> pd.Series:
+    """True where a cell is missing or only spaces."""
+    if s.dtype.kind == "f":
+        return s.isna()
+    return s.isna() | s.astype(str).str.strip().eq("")
+
+
+def col(df: pd.DataFrame, name: str) -> pd.Series:
+    """A column as stripped text ('' when missing or absent)."""
+    if name not in df:
+        return pd.Series("", index=df.index, dtype=object)
+    s = df[name]
+    if s.dtype.kind == "O" and df.attrs.get(PREPARED):
+        return s
+    if s.dtype.kind == "f":
+        return s.map(text).astype(object)
+    return s.fillna("").astype(str).str.strip()
+
+
+def dm_lookup(frames: Frames, var: str, usubjid: pd.Series) -> pd.Series:
+    """DM ``var`` for each USUBJID in ``usubjid`` ('' when unknown)."""
+    dm = frames.get("DM")
+    if dm is None or var not in dm or "USUBJID" not in dm:
+        return pd.Series("", index=usubjid.index, dtype=object)
+    per = dm.drop_duplicates("USUBJID").set_index("USUBJID")[var]
+    per = per.map(text) if per.dtype.kind == "f" else per.fillna("").astype(str).str.strip()
+    return usubjid.map(per).fillna("").astype(object)
+
+
+def key(*parts: pd.Series) -> pd.Series:
+    """A join key from several columns (text joined by a NUL), for isin/map lookups."""
+    out = parts[0].astype(str)
+    for p in parts[1:]:
+        out = out + "\x00" + p.astype(str).values
+    return out
