@@ -9,6 +9,7 @@ subject with PUT entries, so that the same hub always gives the same bytes.
 from __future__ import annotations
 
 import json
+import hashlib
 import re
 from collections import OrderedDict
 
@@ -45,9 +46,17 @@ def transaction_bundle(bundle_id: str, resources: list[dict]) -> dict:
 
 
 def bundle_file_name(subject: str) -> str:
-    """A safe file name for a subject's bundle ('101/001' -> '101_001.json').
+    """A safe file name for a subject's bundle, never a path ('../x' cannot leave the folder).
+
+    Ids that needed changing get a short hash of the original, so '101/001' and '101_001'
+    cannot overwrite each other.
 
     >>> bundle_file_name("101-001")
     '101-001.json'
+    >>> bundle_file_name("../../etc")
+    '.._.._etc-74ccf3c5.json'
     """
-    return re.sub(r"[^A-Za-z0-9._-]", "_", subject) + ".json"
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", subject)
+    if safe != subject or safe.strip(".") == "":
+        safe += "-" + hashlib.sha256(subject.encode("utf-8")).hexdigest()[:8]
+    return safe + ".json"
