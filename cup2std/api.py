@@ -17,6 +17,7 @@ import pandas as pd
 
 from cup2std import __version__
 from cup2std.engine.hub import Hub, build_hub
+from cup2std.engine.pseudonym import pseudonymise_hub
 from cup2std.readers import read_source
 from cup2std.readers.base import SRC_FORM, SRC_ROW
 from cup2std.spec import load_mapping
@@ -67,11 +68,13 @@ def validation_frames(hub: Hub) -> dict[str, pd.DataFrame]:
 
 
 def convert(source: str | Path, mapping: str | Path | None = None, out: str | Path = "out",
-            progress: Callable[[str], None] | None = None) -> ConvertResult:
+            progress: Callable[[str], None] | None = None,
+            pseudonym_key: bytes | None = None) -> ConvertResult:
     """Registry export -> SDTM package in ``out/sdtm`` + ``out/conversion-log.json``.
 
     Raises SpecError/SourceError/UsageError (exit 2) before writing anything; bad data
-    becomes findings and rejects, written beside the output.
+    becomes findings and rejects, written beside the output. With ``pseudonym_key`` every
+    subject id is replaced by its keyed hash in all outputs (see engine/pseudonym.py).
     """
     say = progress or (lambda msg: None)
     timings: dict[str, float] = {}
@@ -90,6 +93,8 @@ def convert(source: str | Path, mapping: str | Path | None = None, out: str | Pa
     lap("read")
     say(f"read {sum(data.rows_read().values())} rows from {len(data.forms)} forms")
     hub = build_hub(spec, data)
+    if pseudonym_key:
+        pseudonymise_hub(hub, pseudonym_key)
     lap("map")
     say(f"mapped {sum(len(f) for f in hub.frames.values())} records into "
         f"{len(hub.frames)} datasets")

@@ -5,6 +5,7 @@ Exit codes: 0 clean, 1 rows rejected or error findings, 2 usage, spec or unreada
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections import Counter
 
@@ -36,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="mapping file (default: mappings/cup_registry.yaml, the reference layout)")
     c.add_argument("--out", "-o", default="out", help="output folder (default: out)")
     c.add_argument("--quiet", "-q", action="store_true", help="no progress lines")
+    c.add_argument("--pseudonymise", action="store_true",
+                   help="replace subject ids by a keyed hash in every output; the key is read "
+                   "from the environment variable CUP2STD_PSEUDONYM_KEY (>= 16 characters)")
     c.set_defaults(func=cmd_convert)
     _add_push_parser(sub)
     _add_report_parser(sub)
@@ -69,13 +73,19 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("cup2std: interrupted; no partial output was published", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into `head` and closed: not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def cmd_convert(args) -> int:
     from cup2std.api import convert
+    from cup2std.engine.pseudonym import key_from_env
 
     progress = None if args.quiet else (lambda m: print(f"  {m}", file=sys.stderr))
-    result = convert(args.source, mapping=args.mapping, out=args.out, progress=progress)
+    key = key_from_env() if args.pseudonymise else None
+    result = convert(args.source, mapping=args.mapping, out=args.out, progress=progress,
+                     pseudonym_key=key)
     print(summary(result))
     return result.exit_code
 

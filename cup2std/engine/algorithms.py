@@ -86,7 +86,7 @@ class MapContext:
         present = [c for c in (frame.columns if frame is not None else []) if c[:1] != "_"]
         near = difflib.get_close_matches(name, present, n=1, cutoff=0.75)
         if near:
-            self.ledger.finding("SRC003", "warning", f"column '{name}' is not in form '{form}' "
+            self.ledger.finding("SRC003", "error", f"column '{name}' is not in form '{form}' "
                                 f"but '{near[0]}' is: renamed in the export? Rename it back or "
                                 "map that column; until then the variables it feeds are empty",
                                 **where)

@@ -41,6 +41,11 @@ def read_csv_form(path: Path, source: SourceSpec) -> pd.DataFrame:
             f"byte 0x{raw[exc.start]:02x} cannot be decoded as {source.encoding}; save the file "
             f"as {source.encoding} or set source.encoding in the mapping (e.g. cp1252)",
             file=str(path), row=row) from None
+    if "\x00" in text:
+        row = text[: text.index("\x00")].count("\n") + 1
+        raise SourceError("contains a NUL byte: the file is damaged or not text in "
+                          f"{source.encoding} (UTF-16?); export it again as {source.encoding}",
+                          file=str(path), row=row)
     if not text.strip():
         raise SourceError("the file is empty (not even a header row); export the form again "
                           "or remove the file if nothing was collected", file=str(path))

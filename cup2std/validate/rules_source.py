@@ -27,6 +27,8 @@ for _id, _sev, _desc in (
     ("TYPE001", "error", "A source value for a numeric variable parses as a number"),
     ("SRC002", "info", "A column the mapping reads is in the export (else its variables are "
      "empty)"),
+    ("SRC003", "error", "A column the mapping reads is not missing while a near-named column "
+     "is present (a renamed column would silently empty its variables)"),
     ("XPT001", "error", "A dataset fits the XPT v5 limits (names, labels, lengths)"),
     ("ENC001", "warning", "XPT text is ASCII (FDA); other bytes are read as Windows-1252"),
 ):

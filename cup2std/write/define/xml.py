@@ -6,6 +6,8 @@
 """
 from __future__ import annotations
 
+import re
+
 import os
 from datetime import datetime, timezone
 
@@ -35,8 +37,12 @@ def _e(parent, tag: str, attrs: dict | None = None, text: str | None = None):
                "{http://www.w3.org/XML/1998/namespace}"}.get(kns, "") + kname
         el.set(key, str(v))
     if text is not None:
-        el.text = text
+        # XML 1.0 allows no control characters but tab and line breaks; source text may have them.
+        el.text = _XML_CONTROL.sub(" ", text)
     return el
+
+
+_XML_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _text(parent, tag: str, text: str) -> None:

@@ -96,12 +96,12 @@ def _criteria(ctx: FhirContext, rec: pd.Series) -> list[dict]:
 
 
 def _grade(ctx: FhirContext, rec: pd.Series) -> dict | None:
-    grade = number(rec.get("AETOXGR"))
-    if grade is None:
+    if is_blank(rec.get("AETOXGR")):
         return None
-    entry = ctx.term["grades"].get(str(grade))
+    grade = number(rec.get("AETOXGR"))
+    entry = ctx.term["grades"].get(str(grade)) if grade is not None else None
     if not entry:
-        ctx.warn("FHIR007", f"AETOXGR {grade} is not a CTCAE grade 1-5; ae-grade left out",
+        ctx.warn("FHIR007", "AETOXGR is not a CTCAE grade 1-5; ae-grade left out",
                  where_of(rec, "AE", "AETOXGR"))
         return None
     return {"coding": [coding(ctx.sys("ncit"), entry)], "text": f"Grade {grade}"}
@@ -118,9 +118,9 @@ def _outcome(ctx: FhirContext, rec: pd.Series) -> dict | None:
     if out in ctx.term["outcomes_r4"]:
         codings.append(coding(ctx.sys("ae_outcome_r4"), ctx.term["outcomes_r4"][out]))
     if len(codings) < 2:
-        ctx.warn("FHIR007", f"AEOUT {out} has no code in the AE Clinical Research outcome "
+        ctx.warn("FHIR007", "AEOUT has no code in the AE Clinical Research outcome "
                  "value set or in the R4 adverse-event-outcome value set (both required)",
-                 where_of(rec, "AE", "AEOUT"), severity="error")
+                 {**where_of(rec, "AE", "AEOUT"), "value": out}, severity="error")
     return {"coding": codings, "text": out} if codings else {"text": out}
 
 

@@ -51,7 +51,7 @@ def fhir_datetime(value, timezone: str = "") -> tuple[str | None, str]:
     m = _DATETIME.match(text)
     if not m:
         known = _known_prefix(text)
-        return known, f"'{text}' has unknown components; kept as '{known}'"
+        return known, "has unknown components; kept to its known part"
     day, hh, mm, ss, frac, offset = m.groups()
     if offset:
         return f"{day}T{hh}:{mm}:{ss or '00'}{frac or ''}{offset}", ""
@@ -77,7 +77,7 @@ def fhir_date(value) -> tuple[str | None, str]:
     if _DATETIME.match(text):
         return text[:10], ""
     known = _known_prefix(text)
-    return known, f"'{text}' has unknown components; kept as '{known}'"
+    return known, "has unknown components; kept to its known part"
 
 
 def _known_prefix(text: str) -> str | None:
@@ -110,10 +110,20 @@ def sdtm_datetime(value, timezone: str = "") -> str:
 
 
 def number(value) -> int | float | None:
-    """A JSON number: integral floats as int, so that 40.0 is written 40."""
+    """A JSON number: integral floats as int, so that 40.0 is written 40; None for blanks and
+    for text that is not a number (the SDTM rules report those; FHIR leaves them out).
+
+    >>> number("x") is None
+    True
+    """
     if is_blank(value):
         return None
-    f = float(value)
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return None
+    if f != f or f in (float("inf"), float("-inf")):
+        return None
     return int(f) if f.is_integer() else f
 
 
