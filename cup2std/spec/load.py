@@ -374,7 +374,8 @@ class _Checker:
         for n in ast.walk(tree):
             if not isinstance(n, _COMPUTE_NODES):
                 self.fail(f"compute allows only column names, numbers and + - * / // %; "
-                          f"'{expr}' uses {type(n).__name__}", node, path=path)
+                          f"'{expr}' uses {type(n).__name__}. A column name with spaces, dots "
+                          "or brackets goes in braces: {Gewicht (kg)}", node, path=path)
 
     def template(self, text: str, node: Any, path: str) -> None:
         try:
