@@ -83,10 +83,11 @@ class _OdmStream:
                 else:
                     self._end(elem)
         except etree.XMLSyntaxError as exc:
+            where = f" at line {exc.lineno}" if exc.lineno else ""
             raise SourceError(
-                f"is not well-formed XML ({exc.msg}); the export is truncated or damaged, or "
-                "hits a safety limit (nesting deeper than 256 levels). Export it again.",
-                file=str(self.path), row=exc.lineno or None) from None
+                f"is not well-formed XML{where} ({exc.msg}); the export is truncated or damaged, "
+                "or hits a safety limit (nesting deeper than 256 levels). Export it again.",
+                file=str(self.path)) from None
         except OSError as exc:
             raise SourceError(f"cannot be read ({exc})", file=str(self.path)) from None
 
@@ -98,8 +99,9 @@ class _OdmStream:
                 "is how entity-expansion and external-entity attacks work, so the file is "
                 "refused. Export it again without a DOCTYPE.", file=str(self.path))
         if _local(root) != "ODM":
-            raise SourceError(f"the root element is <{_local(root)}>, not <ODM>; give a CDISC "
-                              "ODM 1.3 export", file=str(self.path), row=root.sourceline)
+            raise SourceError(f"the root element is <{etree.QName(root).localname}>, not <ODM> "
+                              "of the ODM 1.3 namespace; give a CDISC ODM 1.3 export",
+                              file=str(self.path))
         if root.get("FileType") == "Transactional":
             raise SourceError("is a transactional ODM file (FileType=\"Transactional\"); export "
                               "a snapshot (FileType=\"Snapshot\") of the current data",
@@ -162,8 +164,8 @@ class _OdmStream:
                 raise SourceError(
                     f"item {oid} occurs twice in one FormData {self.context['FormOID']} (subject "
                     f"{self.context['SubjectKey']}): its item group repeats; read it with "
-                    "'item_group:' instead of 'odm_form:'", file=str(self.path),
-                    row=elem.sourceline)
+                    f"'item_group:' instead of 'odm_form:' (line {elem.sourceline})",
+                    file=str(self.path))
             self.form_items[oid] = value
 
 
