@@ -101,20 +101,24 @@ def convert(source: str | Path, mapping: str | Path | None = None, out: str | Pa
     out = Path(out)
     staging = out / ".cup2std-staging"
     shutil.rmtree(staging, ignore_errors=True)
-    datasets = write_sdtm_package(hub, staging / "sdtm", hub.ledger)
-    lap("write_xpt")
-    outputs = {}
-    for name, writer in load_plugins():
-        outputs[name] = writer(hub, staging, datasets, hub.ledger)
-        lap(f"write_{name}")
-    _publish(staging, out)
+    try:
+        datasets = write_sdtm_package(hub, staging / "sdtm", hub.ledger)
+        lap("write_xpt")
+        outputs = {}
+        for name, writer in load_plugins():
+            outputs[name] = writer(hub, staging, datasets, hub.ledger)
+            lap(f"write_{name}")
+        _publish(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     datasets = {k: {**v, "file": str(out / "sdtm" / Path(v["file"]).name)}
                 for k, v in datasets.items()}
     log = conversion_log(hub, datasets, source, mapping_path, timings)
     log["outputs"] = outputs
-    write_json_atomic(out / "conversion-log.json", log)
     write_json_atomic(out / "findings.json",
                       [f.__dict__ for f in hub.ledger.findings])
+    # Written last: its presence says the run completed (see _publish).
+    write_json_atomic(out / "conversion-log.json", log)
     say(f"wrote {len(datasets)} datasets to {out / 'sdtm'}")
     return ConvertResult(hub, out, datasets, log, timings)
 
@@ -122,9 +126,12 @@ def convert(source: str | Path, mapping: str | Path | None = None, out: str | Pa
 def _publish(staging: Path, out: Path) -> None:
     """Move staged files into place one by one (each move atomic).
 
-    Files of a previous run in the same output folders that this run did not write (a dataset
-    that no longer exists, say) are removed, so that OUT never mixes two runs.
+    The previous run's conversion-log.json goes first and the new one is written last, so an
+    interrupted run leaves no log: OUT is complete exactly when conversion-log.json exists.
+    Files of a previous run that this run did not write (a dataset that no longer exists, say)
+    are removed, so that OUT never mixes two runs.
     """
+    (out / "conversion-log.json").unlink(missing_ok=True)
     staged = [p for p in sorted(staging.rglob("*")) if p.is_file()]
     folders = {p.parent.relative_to(staging) for p in staged}
     keep = {p.relative_to(staging) for p in staged}
@@ -166,3 +173,32 @@ def conversion_log(hub: Hub, datasets: dict, source, mapping_path: Path,
         "reconciles": all(v["reconciles"] for v in hub.accounting.values()),
         "timings_seconds": timings,
     }
+
+
+def push(fhir_dir: str | Path, server: str, token_env: str | None = None, verify_tls: bool = True,
+         ca_bundle: str | None = None, resume: bool = True, max_retries: int = 5,
+         progress=None, on_retry=None):
+    """Send OUT/fhir/bundles/*.json to a FHIR server; returns a PushReport (see docs/fhir.md).
+
+    >>> report = push("out/fhir", "https://fhir.example.org/r4")   # doctest: +SKIP
+    >>> len(report.failed)                                          # doctest: +SKIP
+    0
+    """
+    from cup2std.push import FhirClient, push_bundles
+    client = FhirClient(server, token_env=token_env, verify_tls=verify_tls, ca_bundle=ca_bundle,
+                        max_retries=max_retries, on_retry=on_retry or (lambda msg: None))
+    return push_bundles(fhir_dir, client, resume=resume, progress=progress)
+def report(sdtm_dir: str | Path, out: str | Path = "report", spec: str | Path | None = None,
+           encoding: str | None = None):
+    """SDTM package -> OUT/report.html, one CSV per table, figure1_swimmer.png/.svg.
+
+    >>> r = report("out/sdtm", out="report",
+    ...            spec="mappings/cup_registry.report.yaml")   # doctest: +SKIP
+    >>> r.table("table1_baseline").values["Female"], r.partial  # doctest: +SKIP
+    (10, [])
+    """
+    from cup2std.report import build_report, write_report
+
+    result = build_report(sdtm_dir, spec=spec, encoding=encoding)
+    write_report(result, out)
+    return result

@@ -38,6 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--out", "-o", default="out", help="output folder (default: out)")
     c.add_argument("--quiet", "-q", action="store_true", help="no progress lines")
     c.set_defaults(func=cmd_convert)
+    _add_push_parser(sub)
+    _add_report_parser(sub)
     return p
 
 
@@ -92,6 +94,85 @@ def summary(result) -> str:
     lines.append(f"transliterated for XPT: {len(log['transliterations'])} value(s)")
     lines.append(f"details: {result.out}/conversion-log.json, {result.out}/findings.json")
     return "\n".join(lines)
+
+
+def _add_push_parser(sub) -> None:
+    """``cup2std push OUT/fhir --server URL``: deliver the FHIR bundles to a FHIR server."""
+    p = sub.add_parser(
+        "push", help="send OUT/fhir bundles to a FHIR server",
+        description="Send the per-subject transaction Bundles written by convert to a FHIR R4 "
+        "server. Retries 429/5xx/dropped connections (honouring Retry-After); a rejected "
+        "bundle is reported with the server's OperationOutcome and the rest goes on; an "
+        "interrupted push resumes (push-state.json). Exit 0 all accepted, 1 any rejected, "
+        "2 usage. See docs/fhir.md.")
+    p.add_argument("folder", help="OUT/fhir (or OUT/fhir/bundles) written by cup2std convert")
+    p.add_argument("--server", required=True, help="FHIR base URL, e.g. https://host/fhir/R4")
+    p.add_argument("--token-env", default=None, metavar="VAR",
+                   help="environment variable holding a bearer token (never printed)")
+    p.add_argument("--ca-bundle", default=None, help="CA certificates file for TLS verification")
+    p.add_argument("--insecure", action="store_true",
+                   help="do not verify TLS certificates (testing only)")
+    p.add_argument("--restart", action="store_true",
+                   help="send every bundle again instead of resuming after the last accepted")
+    p.add_argument("--max-retries", type=int, default=5, help="retries per request (default 5)")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress lines")
+
+    def run(args) -> int:
+        from cup2std.api import push
+
+        def progress(n, total, r):
+            if args.quiet:
+                return
+            state = "skipped (already sent)" if r.skipped else (
+                "ok" if 200 <= r.status < 300 else f"REJECTED (HTTP {r.status or 'no answer'})")
+            bar = "#" * (20 * n // total)
+            print(f"  [{bar:20s}] {n}/{total} {r.file}: {state}", file=sys.stderr)
+
+        say = None if args.quiet else (lambda m: print(f"  {m}", file=sys.stderr))
+        if args.insecure:
+            print("cup2std: warning: TLS certificate verification is OFF (--insecure)",
+                  file=sys.stderr)
+        report = push(args.folder, args.server, token_env=args.token_env,
+                      verify_tls=not args.insecure, ca_bundle=args.ca_bundle,
+                      resume=not args.restart, max_retries=args.max_retries,
+                      progress=progress, on_retry=say)
+        print(f"cup2std push -> {report.server}")
+        print(report.render())
+        return 1 if report.failed else 0
+
+    p.set_defaults(func=run)
+def _add_report_parser(sub) -> None:
+    """``cup2std report SDTM_DIR --out REPORT_DIR``: tables and swimmer plot from SDTM."""
+    r = sub.add_parser("report", help="SDTM package -> tables (HTML, CSV) and swimmer plot",
+                       description="Compute the baseline, TEAE and exposure tables and the "
+                       "swimmer plot from an SDTM package (any writer), as far as its variables "
+                       "allow; says what it could not compute and why. See docs/reports.md.")
+    r.add_argument("sdtm_dir", help="folder of SDTM *.xpt files (cup2std output: OUT/sdtm)")
+    r.add_argument("--out", "-o", default="report", help="output folder (default: report)")
+    r.add_argument("--spec", "-s", default=None,
+                   help="report spec YAML with study-level choices, e.g. "
+                   "mappings/cup_registry.report.yaml (default: generic SDTM conventions)")
+    r.add_argument("--encoding", default=None,
+                   help="text encoding of the XPT files (default: UTF-8, else Windows-1252)")
+    r.add_argument("--fail-on-skip", action="store_true",
+                   help="exit 1 when any table, row or column could not be computed")
+
+    def run(args) -> int:
+        from cup2std.api import report
+
+        result = report(args.sdtm_dir, out=args.out, spec=args.spec, encoding=args.encoding)
+        print(f"cup2std report: {args.sdtm_dir} -> {args.out}/report.html "
+              f"(N = {result.ctx.n} {result.ctx.population})")
+        for t in result.tables:
+            print(f"  {t.key:18s} {len(t.rows):4d} rows")
+        if result.swimmer is not None:
+            print(f"  {'figure1_swimmer':18s} {len(result.swimmer.lanes):4d} patients (png, svg)")
+        for line in result.partial + result.ctx.notes:
+            print(f"  not computed: {line}" if "not computed" in line or "skipped" in line
+                  else f"  note: {line}")
+        return 1 if (args.fail_on_skip and result.partial) else 0
+
+    r.set_defaults(func=run)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -13,6 +13,7 @@ Every function is frame in, Series out; bad values become findings through ``ctx
 from __future__ import annotations
 
 import ast
+import difflib
 import re
 import string
 from dataclasses import dataclass, field
@@ -78,12 +79,24 @@ class MapContext:
         return self.subjects.map(per_subject).fillna("").astype(object)
 
     def _report_missing(self, form: str, name: str) -> None:
+        """A column the mapping reads is absent: 'not collected' (info), unless a column with
+        a near name is there, which looks like a rename (warning: a whole column would be lost).
+        """
         if (form, name) in self._missing_reported:
             return
         self._missing_reported.add((form, name))
+        where = dict(file=self.files.get(form, form), column=name, domain=self.domain)
+        frame = self.forms.get(form, self.rows if form == self.form else None)
+        present = [c for c in (frame.columns if frame is not None else []) if c[:1] != "_"]
+        near = difflib.get_close_matches(name, present, n=1, cutoff=0.75)
+        if near:
+            self.ledger.finding("SRC003", "warning", f"column '{name}' is not in form '{form}' "
+                                f"but '{near[0]}' is: renamed in the export? Rename it back or "
+                                "map that column; until then the variables it feeds are empty",
+                                **where)
+            return
         self.ledger.finding("SRC002", "info", f"column '{name}' is not in form '{form}'; the "
-                            "variables it feeds are empty (allowed: not collected)",
-                            file=self.files.get(form, form), column=name, domain=self.domain)
+                            "variables it feeds are empty (allowed: not collected)", **where)
 
     def report(self, rule: str, severity: str, mask: pd.Series, values: pd.Series,
                variable: str, column: str, message: str) -> None:

@@ -22,11 +22,12 @@ from cup2std.spec.model import (
     ALGORITHMS, MODIFIERS, Block, Derivations, FormSpec, MappingSpec, SourceSpec, SuppSpec,
     VarSpec,
 )
+from cup2std.spec.fhir_section import check_fhir_section
 from cup2std.spec.yaml_lines import LocDict, LocList, load_yaml_text
 from cup2std.standards import load_ct, load_sdtmig
 
 TOP_KEYS = ("mapping_version", "name", "description", "study", "source", "value_maps",
-            "derivations", "domains", "trial_summary")
+            "derivations", "domains", "trial_summary", "fhir")
 SOURCE_KEYS = ("encoding", "delimiter", "decimal", "thousands", "subject", "date_formats",
                "columns", "odm", "forms")
 FORM_KEYS = ("file", "sheet", "item_group", "odm_form", "required", "key", "subjects",
@@ -113,8 +114,10 @@ class _Checker:
         blocks = self.domains(doc["domains"])
         derivations = self.derivations(doc.get("derivations") or LocDict())
         ts = self.trial_summary(doc.get("trial_summary") or [])
+        qnams = {f"SUPP{b.domain}.{q}" for b in blocks for q in b.supp}
+        fhir = check_fhir_section(doc.get("fhir"), self.fail, qnams)
         return MappingSpec(self.file, str(doc.get("name", Path(self.file).stem)), study,
-                           self.source_spec, self.value_maps, blocks, derivations, ts)
+                           self.source_spec, self.value_maps, blocks, derivations, ts, fhir)
 
     def source(self, node: Any) -> SourceSpec:
         self.keys(node, SOURCE_KEYS, "source", required=("forms", "subject"))

@@ -122,6 +122,7 @@ class MappingSpec:
     blocks: list[Block]
     derivations: Derivations
     trial_summary: list[dict] = field(default_factory=list)
+    fhir: dict = field(default_factory=dict)  # the checked ``fhir:`` section (spec/fhir_section.py)
 
     @property
     def studyid(self) -> str:

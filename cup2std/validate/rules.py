@@ -112,7 +112,7 @@ def _ct_findings(frames: Frames, files: dict, extensible: bool, rid: str,
             allowed = ", ".join(shown[:8]) + (" ..." if len(shown) > 8 else "")
             for idx in df.index[bad]:
                 out.append(Finding(
-                    rid, severity, f'"{vals[idx]}" is not in codelist {names}'
+                    rid, severity, f"value is not in codelist {names}"
                     f"{' (extensible)' if extensible else ''}. Allowed: {allowed}. "
                     "Map it under value_maps in the mapping.",
                     domain=name, variable=var.name, value=vals[idx], **_where(df, idx, files)))

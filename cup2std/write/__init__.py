@@ -23,4 +23,6 @@ def register_writer(name: str):
 def load_plugins() -> list[tuple[str, Callable]]:
     """Import the writer modules (each registers itself) and return the writers in order."""
     # One import line per output kind, e.g. ``from cup2std.write import fhir  # noqa: F401``.
+    from cup2std.write import define  # noqa: F401
+    from cup2std.write import fhir  # noqa: F401
     return OUTPUT_WRITERS

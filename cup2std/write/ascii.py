@@ -7,6 +7,7 @@
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import pandas as pd
@@ -19,24 +20,34 @@ _TABLE = str.maketrans({
 })
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+
+
 def to_ascii(text: str) -> str:
-    """Transliterate to ASCII; characters with no ASCII form become '?'."""
-    if text.isascii():
+    r"""Transliterate to printable ASCII; control characters (tabs, line breaks) become one
+    blank, characters with no ASCII form '?'.
+
+    >>> to_ascii("Zeile 1\nZeile\t2")
+    'Zeile 1 Zeile 2'
+    """
+    if text.isascii() and text.isprintable():
         return text
+    text = _CONTROL.sub(" ", text)
     out = unicodedata.normalize("NFKD", text.translate(_TABLE))
     out = "".join(c for c in out if not unicodedata.combining(c))
     return out.encode("ascii", "replace").decode("ascii")
 
 
 def ascii_frame(df: pd.DataFrame, dataset: str) -> tuple[pd.DataFrame, list[dict]]:
-    """ASCII copy of the text columns and the list of changes (dataset, variable, row, from, to)."""
+    """Printable-ASCII copy of the text columns and the list of changes (dataset, variable,
+    record, from, to)."""
     out = df.copy()
     changes: list[dict] = []
     for col in out.columns:
         if pd.api.types.is_numeric_dtype(out[col]):
             continue
         vals = out[col].fillna("").astype(str)
-        non_ascii = ~vals.map(str.isascii)
+        non_ascii = ~vals.map(lambda v: v.isascii() and v.isprintable())
         if not non_ascii.any():
             continue
         new = vals[non_ascii].map(to_ascii)

@@ -7,7 +7,10 @@ import pandas as pd
 
 from cup2std.engine.hub import Hub
 from cup2std.validate.findings import Ledger
-from cup2std.write.xpt import check_dataset, prepare_dataset, split_long_text, write_xpt
+from cup2std.write.split import FDA_MAX_BYTES, split_dataset
+from cup2std.write.xpt import (
+    XptDataset, check_dataset, prepare_dataset, split_long_text, write_xpt, xpt_size,
+)
 
 
 def package_frames(hub: Hub) -> tuple[dict[str, pd.DataFrame], list[dict]]:
@@ -19,9 +22,9 @@ def package_frames(hub: Hub) -> tuple[dict[str, pd.DataFrame], list[dict]]:
     return {n: frames[n] for n in dict.fromkeys(order)}, splits
 
 
-def write_sdtm_package(hub: Hub, folder: Path, ledger: Ledger) -> dict[str, dict]:
-    """Write every dataset; return name -> {file, records, variables}. Nothing is written
-    when a dataset breaks an XPT v5 limit (the problems are findings)."""
+def prepare_package(hub: Hub, ledger: Ledger) -> list[XptDataset]:
+    """The datasets exactly as they will be written (ASCII, labelled, in package order);
+    transliterations, long-text splits and XPT limit problems go to the ledger."""
     frames, splits = package_frames(hub)
     prepared = []
     for name in frames:
@@ -34,11 +37,35 @@ def write_sdtm_package(hub: Hub, folder: Path, ledger: Ledger) -> dict[str, dict
         prepared.append(ds)
     for s in splits:
         ledger.changes.append({"kind": "long_text_split", **s})
-    written = {}
+    return prepared
+
+
+def write_sdtm_package(hub: Hub, folder: Path, ledger: Ledger,
+                       max_bytes: int = FDA_MAX_BYTES) -> dict[str, dict]:
+    """Write every dataset; return name -> {file, records, variables, dataset, split}.
+
+    ``dataset`` is the :class:`XptDataset` written (what Define-XML describes). Nothing is
+    written when a dataset breaks an XPT v5 limit (the problems are findings). A dataset
+    larger than ``max_bytes`` is also written in parts below ``folder/split``.
+    """
+    prepared = prepare_package(hub, ledger)
+    written: dict[str, dict] = {}
     if any(f.rule == "XPT001" for f in ledger.findings):
         return written
     for ds in prepared:
         path = write_xpt(ds, folder)
         written[ds.name] = {"file": str(path), "records": len(ds.frame),
-                            "variables": list(ds.frame.columns)}
+                            "variables": list(ds.frame.columns), "dataset": ds, "split": []}
+        try:
+            parts = split_dataset(ds, max_bytes)
+        except ValueError as exc:
+            ledger.finding("XPT002", "error", f"{exc}; the dataset was not split", domain=ds.name)
+            continue
+        if parts:
+            written[ds.name]["split"] = [str(write_xpt(p, folder / "split")) for p in parts]
+            ledger.finding("XPT002", "info", f"{ds.name} is {xpt_size(ds)} bytes, over the "
+                           f"{max_bytes}-byte limit of the FDA Technical Conformance Guide; also "
+                           f"written as {len(parts)} parts in {folder.name}/split/ "
+                           f"({', '.join(p.name.lower() for p in parts)}), subjects kept whole",
+                           domain=ds.name)
     return written

@@ -5,6 +5,7 @@ transliterate, check, write atomically.
 """
 from __future__ import annotations
 
+import math
 import os
 import tempfile
 from dataclasses import dataclass
@@ -82,22 +83,68 @@ def prepare_dataset(name: str, frame: pd.DataFrame) -> tuple[XptDataset, list[di
 
 
 def check_dataset(ds: XptDataset) -> list[str]:
-    """XPT v5 limits; each problem as a sentence. Empty list = writable."""
+    """XPT v5 limits; each problem as a sentence. Empty list = writable.
+
+    >>> ds = XptDataset("AE", "Adverse Events", pd.DataFrame({"AETERM": ["Übelkeit"]}),
+    ...                 ["Reported Term"])
+    >>> check_dataset(ds)
+    ['AE.AETERM: 1 value(s) not ASCII (first: row 1)']
+    """
     problems = []
     if len(ds.name) > 8:
         problems.append(f"dataset name {ds.name} is longer than 8 characters")
+    for text, what in [(ds.name, "dataset name"), (ds.label, "dataset label")]:
+        if not text.isascii():
+            problems.append(f"{ds.name}: {what} '{text}' is not ASCII")
     for col, label in zip(ds.frame.columns, ds.labels):
         if len(col) > 8:
             problems.append(f"{ds.name}.{col}: variable name longer than 8 characters")
         if len(label) > 40:
             problems.append(f"{ds.name}.{col}: label longer than 40 characters")
+        if not (col.isascii() and label.isascii()):
+            problems.append(f"{ds.name}.{col}: variable name or label is not ASCII")
         if not pd.api.types.is_numeric_dtype(ds.frame[col]):
+            non_ascii = ~ds.frame[col].fillna("").astype(str).map(str.isascii)
+            if non_ascii.any():
+                first = int(non_ascii.to_numpy().argmax()) + 1
+                problems.append(f"{ds.name}.{col}: {int(non_ascii.sum())} value(s) not ASCII "
+                                f"(first: row {first})")
             too_long = ds.frame[col].fillna("").astype(str).map(
                 lambda s: len(s.encode("ascii", "replace"))) > MAX_TEXT
             if too_long.any():
                 problems.append(f"{ds.name}.{col}: {int(too_long.sum())} value(s) longer than "
                                 f"{MAX_TEXT} bytes")
     return problems
+
+
+def xpt_widths(ds: XptDataset) -> list[int]:
+    """Bytes per variable as written: 8 for numbers, the longest value (at least 1) for text.
+
+    >>> xpt_widths(XptDataset("X", "", pd.DataFrame({"A": ["ab", ""], "N": [1.0, 2.0]}), []))
+    [2, 8]
+    """
+    out = []
+    for col in ds.frame.columns:
+        if not pd.api.types.is_numeric_dtype(ds.frame[col]):
+            lens = ds.frame[col].fillna("").astype(str).map(lambda s: len(s.encode("ascii",
+                                                                                 "replace")))
+            out.append(max(1, int(lens.max()) if len(lens) else 1))
+        else:
+            out.append(8)
+    return out
+
+
+def xpt_size(ds: XptDataset) -> int:
+    """Exact size in bytes of the XPT v5 file ``write_xpt`` makes (80-byte records).
+
+    Library and member headers (720 bytes), 140 bytes per variable descriptor and the
+    observations, each section padded to a multiple of 80.
+
+    >>> xpt_size(XptDataset("X", "", pd.DataFrame({"A": ["ab"] * 40}), ["A"]))
+    960
+    """
+    rows = len(ds.frame) * sum(xpt_widths(ds))
+    return 720 + math.ceil(140 * len(ds.frame.columns) / 80) * 80 + math.ceil(rows / 80) * 80
 
 
 def write_xpt(ds: XptDataset, folder: Path) -> Path:

@@ -1,0 +1,151 @@
+"""AdverseEvent per AE record, conformant to the HL7 AE Clinical Research R4 backport profile.
+
+Profile ``AdverseEvent-clinical-research`` (hl7.fhir.uv.ae-research-backport-ig 1.0.1): actuality
+actual, event (MedDRA code when there is one, CTCAE term as text), study, seriousness and, when
+serious, seriousness-criteria (one per AES-- flag, present or not), outcome (NCIt), ae-grade
+(NCIt), suspect-entity with causality per study drug, mitigating-action per drug, resolve-date.
+Partial dates are written as collected.
+
+>>> PROFILE.rsplit("/", 1)[-1]
+'AdverseEvent-clinical-research'
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from cup2std.write.fhir.context import AE_IG, FhirContext, where_of
+from cup2std.write.fhir.datatypes import coding, is_blank, number
+
+PROFILE = AE_IG + "AdverseEvent-clinical-research"
+CRITERIA = ("AESDTH", "AESLIFE", "AESHOSP", "AESDISAB", "AESCONG", "AESMIE")
+
+
+def ae_keys(rec: pd.Series) -> tuple:
+    """Natural key of an AE record: subject and sponsor id, else term and start."""
+    if not is_blank(rec.get("AESPID")):
+        return (str(rec["USUBJID"]), str(rec["AESPID"]))
+    return tuple("" if is_blank(rec.get(v)) else str(rec[v])
+                 for v in ("USUBJID", "AETERM", "AESTDTC"))
+
+
+def adverse_event(ctx: FhirContext, rec: pd.Series, keys: tuple, drugs: list[str]) -> dict:
+    usubjid = str(rec["USUBJID"])
+    ext: list[dict] = [{"url": AE_IG + "research-subject-ref",
+                        "valueReference": ctx.ref("ResearchSubject", usubjid)}]
+    serious = str(rec.get("AESER", "")) == "Y"
+    if serious:
+        ext += _criteria(ctx, rec)
+    grade = _grade(ctx, rec)
+    if grade:
+        ext.append({"url": AE_IG + "ae-grade", "valueCodeableConcept": grade})
+    if not is_blank(rec.get("AETERM")):
+        ext.append({"url": AE_IG + "note", "valueAnnotation": {"text": str(rec["AETERM"])}})
+    end = ctx.datetime(rec.get("AEENDTC"), where_of(rec, "AE", "AEENDTC"))
+    if end:
+        ext.append({"url": AE_IG + "resolve-date", "valueDateTime": end})
+    ext += _per_drug(ctx, rec, drugs)
+    res: dict = {
+        "resourceType": "AdverseEvent", "id": ctx.id("AdverseEvent", *keys),
+        "meta": {"profile": [PROFILE]},
+        "extension": ext,
+        "modifierExtension": [{"url": AE_IG + "status", "valueCode": "completed"}],
+        "identifier": {"system": ctx.system("ae"), "value": "|".join(keys)},
+        "actuality": "actual",
+        "event": _event(ctx, rec),
+        "subject": ctx.ref("Patient", usubjid),
+    }
+    start = ctx.datetime(rec.get("AESTDTC"), where_of(rec, "AE", "AESTDTC"))
+    if start:
+        res["date"] = start
+    if not is_blank(rec.get("AESER")):
+        code = "serious" if serious else "non-serious"
+        res["seriousness"] = {"coding": [{"system": ctx.sys("seriousness"), "code": code,
+                                          "display": code.capitalize()}]}
+    outcome = _outcome(ctx, rec)
+    if outcome:
+        res["outcome"] = outcome
+    res["study"] = [ctx.ref("ResearchStudy")]
+    return res
+
+
+def _event(ctx: FhirContext, rec: pd.Series) -> dict:
+    text = next((str(rec[v]) for v in ("AEDECOD", "AETERM") if not is_blank(rec.get(v))), "")
+    event: dict = {}
+    code = number(rec.get("AEPTCD"))
+    if code is not None:
+        event["coding"] = [{"system": ctx.sys("meddra"), "code": str(code), "display": text}]
+    event["text"] = text
+    return event
+
+
+def _criteria(ctx: FhirContext, rec: pd.Series) -> list[dict]:
+    out = []
+    for var in CRITERIA:
+        flag = "" if is_blank(rec.get(var)) else str(rec[var])
+        if flag not in ("Y", "N"):
+            continue
+        code = coding(ctx.sys("ncit"), ctx.term["seriousness_criteria"][var])
+        out.append({"url": AE_IG + "seriousness-criteria", "extension": [
+            {"url": "criterionCode", "valueCodeableConcept": {"coding": [code]}},
+            {"url": "criterionPresent", "valueBoolean": flag == "Y"}]})
+    if not any(e["extension"][1]["valueBoolean"] for e in out):
+        ctx.warn("FHIR006", "AESER is Y but no seriousness criterion is Y; the AE Clinical "
+                 "Research profile (aeClinRes-seriousness-1) needs at least one",
+                 where_of(rec, "AE", "AESER"), severity="error")
+    return out
+
+
+def _grade(ctx: FhirContext, rec: pd.Series) -> dict | None:
+    grade = number(rec.get("AETOXGR"))
+    if grade is None:
+        return None
+    entry = ctx.term["grades"].get(str(grade))
+    if not entry:
+        ctx.warn("FHIR007", f"AETOXGR {grade} is not a CTCAE grade 1-5; ae-grade left out",
+                 where_of(rec, "AE", "AETOXGR"))
+        return None
+    return {"coding": [coding(ctx.sys("ncit"), entry)], "text": f"Grade {grade}"}
+
+
+def _outcome(ctx: FhirContext, rec: pd.Series) -> dict | None:
+    """NCIt coding (profile's required value set) plus the R4 base code (base required binding)."""
+    out = "" if is_blank(rec.get("AEOUT")) else str(rec["AEOUT"])
+    if not out:
+        return None
+    codings = []
+    if out in ctx.term["outcomes"]:
+        codings.append(coding(ctx.sys("ncit"), ctx.term["outcomes"][out]))
+    if out in ctx.term["outcomes_r4"]:
+        codings.append(coding(ctx.sys("ae_outcome_r4"), ctx.term["outcomes_r4"][out]))
+    if len(codings) < 2:
+        ctx.warn("FHIR007", f"AEOUT {out} has no code in the AE Clinical Research outcome "
+                 "value set or in the R4 adverse-event-outcome value set (both required)",
+                 where_of(rec, "AE", "AEOUT"), severity="error")
+    return {"coding": codings, "text": out} if codings else {"text": out}
+
+
+def _per_drug(ctx: FhirContext, rec: pd.Series, drugs: list[str]) -> list[dict]:
+    """suspect-entity (causality) and mitigating-action for each study drug the mapping names."""
+    out, seq = [], rec.get("AESEQ")
+    for drug in drugs:
+        source = ctx.settings.get("causality", {}).get(drug)
+        rel = ctx.value(rec, source, "AE", seq) if source else ""
+        if rel:
+            entry = ctx.term["relatedness"].get(rel)
+            concept = ({"coding": [coding(ctx.sys("ncit"), entry)], "text": rel} if entry
+                       else {"text": rel})
+            out.append({"url": AE_IG + "suspect-entity", "extension": [
+                {"url": "instance", "valueReference": ctx.ref("Medication", drug, display=drug)},
+                {"url": "causality", "extension": [
+                    {"url": "entityRelatedness", "valueCodeableConcept": concept}]}]})
+    for drug in drugs:
+        source = ctx.settings.get("action", {}).get(drug)
+        action = ctx.value(rec, source, "AE", seq) if source else ""
+        if action:
+            term = ctx.hub_ct_code("ACN", action)
+            concept = {"text": f"{drug}: {action}"}
+            if term:
+                concept["coding"] = [{"system": ctx.sys("ncit"), "code": term, "display": action}]
+            out.append({"url": AE_IG + "mitigating-action", "extension": [
+                {"url": "item", "valueCodeableConcept": dict(sorted(concept.items()))}]})
+    return out

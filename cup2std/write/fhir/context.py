@@ -1,0 +1,138 @@
+"""What every resource builder needs: study, settings, terminology, ids, SUPP values, findings.
+
+Ids are deterministic: a UUID version 5 of study, resource type and the record's natural keys,
+so that converting twice gives the same ids and a second push updates instead of duplicating.
+
+>>> ctx = FhirContext.__new__(FhirContext); ctx.study = "S1"
+>>> ctx.id("Patient", "S1-001")
+'fe465bd9-ad89-577b-b5b3-f14a79977eb9'
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import pandas as pd
+import yaml
+
+from cup2std.engine.hub import Hub
+from cup2std.validate.findings import Ledger
+from cup2std.write.fhir.datatypes import fhir_date, fhir_datetime, is_blank
+
+# Namespace of cup2std's deterministic resource ids (uuid5(NAMESPACE_URL, "urn:cup2std:fhir")).
+ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:cup2std:fhir")
+AE_IG = "http://hl7.org/fhir/uv/ae-research-backport-ig/StructureDefinition/"
+STUDY_EXTENSION = "http://hl7.org/fhir/StructureDefinition/workflow-researchStudy"
+
+
+@lru_cache(maxsize=1)
+def load_fhir_terminology() -> dict:
+    """The crosswalks in standards/data/fhir_terminology.yaml (routes, units, NCIt codes).
+
+    >>> load_fhir_terminology()["routes"]["ORAL"]["code"]
+    '26643006'
+    """
+    text = resources.files("cup2std.standards").joinpath(
+        "data/fhir_terminology.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+@dataclass
+class FhirContext:
+    """Built once per conversion from the hub; resource builders read from it."""
+
+    hub: Hub
+    ledger: Ledger
+    study: str = ""
+    settings: dict = field(default_factory=dict)
+    term: dict = field(default_factory=dict)
+    supp: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_hub(cls, hub: Hub, ledger: Ledger) -> "FhirContext":
+        ctx = cls(hub, ledger, hub.spec.studyid, dict(hub.spec.fhir or {}),
+                  load_fhir_terminology())
+        ctx.settings.setdefault("timezone", "")
+        ctx.supp = _supp_index(hub)
+        return ctx
+
+    # -- ids and references ----------------------------------------------------------------
+    def id(self, rtype: str, *keys) -> str:
+        """Deterministic id from study, resource type and natural keys."""
+        name = "|".join([self.study, rtype, *(str(k) for k in keys)])
+        return str(uuid.uuid5(ID_NAMESPACE, name))
+
+    def ref(self, rtype: str, *keys, display: str | None = None) -> dict:
+        out = {"reference": f"{rtype}/{self.id(rtype, *keys)}"}
+        if display:
+            out["display"] = display
+        return out
+
+    def system(self, what: str) -> str:
+        """Identifier system for one kind of key: mapping ``fhir.identifier_system`` or a URN."""
+        base = self.settings.get("identifier_system") or f"urn:cup2std:{self.study}"
+        sep = "/" if base.startswith("http") else ":"
+        return f"{base}{sep}{what}"
+
+    def sys(self, name: str) -> str:
+        return self.term["systems"][name]
+
+    def hub_ct_code(self, codelist: str, value: str) -> str:
+        """NCIt code of a CDISC CT submission value ('' when not in the codelist)."""
+        from cup2std.standards import load_ct
+        try:
+            term = load_ct().codelist(codelist).values.get(value)
+        except KeyError:
+            return ""
+        return term.code if term else ""
+
+    # -- values ----------------------------------------------------------------------------
+    def supp_value(self, domain: str, usubjid: str, seq, qnam: str) -> str:
+        """QVAL of SUPP<domain> for one record (seq=None: subject level)."""
+        idval = "" if seq is None or is_blank(seq) else str(int(float(seq)))
+        return self.supp.get((domain, usubjid, idval), {}).get(qnam, "")
+
+    def value(self, record: pd.Series, source: str, domain: str, seq=None) -> str:
+        """The value a mapping source names: 'AEREL' or 'SUPPAE.AERELPOM'."""
+        if "." in source:
+            dataset, qnam = source.split(".", 1)
+            return self.supp_value(dataset[4:], record["USUBJID"], seq, qnam)
+        val = record.get(source, "")
+        return "" if is_blank(val) else str(val)
+
+    def datetime(self, value, where: dict) -> str | None:
+        out, note = fhir_datetime(value, self.settings["timezone"])
+        if note:
+            self.warn("FHIR002", note, where)
+        return out
+
+    def date(self, value, where: dict) -> str | None:
+        out, note = fhir_date(value)
+        if note:
+            self.warn("FHIR002", note, where)
+        return out
+
+    def warn(self, rule: str, message: str, where: dict, severity: str = "warning") -> None:
+        fix = {"FHIR002": " Set fhir.timezone in the mapping, or check the date."}.get(rule, "")
+        self.ledger.finding(rule, severity, f"FHIR: {message}.{fix}", **where)
+
+
+def where_of(record: pd.Series, domain: str, variable: str = "") -> dict:
+    """Finding location of a hub record: domain, variable, subject, source file and row."""
+    row = record.get("_SRC_ROW")
+    return {"domain": domain, "variable": variable, "subject": str(record.get("_SUBJECT", "")),
+            "file": str(record.get("_SRC_FORM", "") or ""),
+            "row": None if is_blank(row) else int(row)}
+
+
+def _supp_index(hub: Hub) -> dict:
+    index: dict = {}
+    for name, df in hub.frames.items():
+        if not name.startswith("SUPP") or df.empty:
+            continue
+        for r in df.itertuples(index=False):
+            key = (r.RDOMAIN, r.USUBJID, "" if is_blank(r.IDVARVAL) else str(r.IDVARVAL))
+            index.setdefault(key, {})[r.QNAM] = "" if is_blank(r.QVAL) else str(r.QVAL)
+    return index
