@@ -32,7 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("convert", help="registry export -> SDTM package",
                        description="Convert a registry export to an SDTMIG 3.4 package. The "
                        "mapping says where every value comes from; see docs/mapping-spec.md.")
-    c.add_argument("source", help="folder of CSV files, or an .xlsx workbook (one sheet per form)")
+    c.add_argument("source", help="folder of CSV files, an .xlsx workbook (one sheet per "
+                   "form) or a CDISC ODM 1.3 .xml file")
     c.add_argument("--mapping", "-m", default=None,
                    help="mapping file (default: mappings/cup_registry.yaml, the reference layout)")
     c.add_argument("--out", "-o", default="out", help="output folder (default: out)")

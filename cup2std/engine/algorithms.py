@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import re
 import string
 from dataclasses import dataclass, field
 from typing import Callable
@@ -22,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from cup2std.engine.iso8601 import to_iso
+from cup2std.engine.numbers import number_text, parse_numbers
 from cup2std.readers.base import SRC_ROW
 from cup2std.spec.model import VarSpec
 from cup2std.standards import load_ctcae
@@ -43,6 +45,8 @@ class MapContext:
     ledger: Ledger
     domain: str = ""
     form: str = ""
+    decimal: str = "."          # the export's decimal mark (source.decimal)
+    thousands: str = ""         # and thousands separator (source.thousands)
     done: dict[str, pd.Series] = field(default_factory=dict)
     # (form, row) of rows read through a ``form:`` lookup: they are used, not lost.
     lookup_rows: set = field(default_factory=set)
@@ -170,22 +174,43 @@ def _field(ctx: MapContext, name: str) -> pd.Series:
 
 
 def compute(ctx: MapContext, spec: VarSpec) -> pd.Series:
-    """Arithmetic over numeric columns (checked to be only names, numbers and + - * / %)."""
-    tree = ast.parse(str(spec.arg), mode="eval")
+    """Arithmetic over numeric columns (checked to be only names, numbers and + - * / %).
+
+    A column whose name is not a Python name (``Gewicht (kg)``, ``IT.EX.CYCLE``) is written
+    in braces: ``{Zyklus} * 100 + {Tag}``. Numbers are read in the export's decimal style.
+    """
+    expr, braced = compute_expression(str(spec.arg))
+    tree = ast.parse(expr, mode="eval")
     names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
     env = {}
     for name in names:
-        raw = _field(ctx, name)
-        num = pd.to_numeric(raw.str.replace(",", ".", regex=False), errors="coerce")
-        bad = num.isna() & raw.ne("")
+        column = braced.get(name, name)
+        raw = _field(ctx, column)
+        num, bad = parse_numbers(raw, ctx.decimal, ctx.thousands)
         if bad.any():
-            ctx.report("TYPE001", "error", bad, raw, spec.name, name,
-                       "is not a number; the computed value is left empty.")
+            ctx.report("TYPE001", "error", bad, raw, spec.name, column,
+                       f"is not a number (decimal mark '{ctx.decimal}'); the computed value is "
+                       "left empty. Correct the source or source.decimal in the mapping.")
         env[name] = num
     result = eval(compile(tree, "<compute>", "eval"), {"__builtins__": {}}, env)  # noqa: S307
     if not isinstance(result, pd.Series):
         result = pd.Series(result, index=ctx.rows.index)
     return result.astype(float)
+
+
+def compute_expression(text: str) -> tuple[str, dict[str, str]]:
+    """Replace ``{column name}`` by placeholder names; return (expression, placeholder->column).
+
+    >>> compute_expression("{Zyklus (Nr.)} * 100 + day")
+    ('__col0 * 100 + day', {'__col0': 'Zyklus (Nr.)'})
+    """
+    braced: dict[str, str] = {}
+
+    def sub(m: re.Match) -> str:
+        name = f"__col{len(braced)}"
+        braced[name] = m.group(1).strip()
+        return name
+    return re.sub(r"\{([^{}]+)\}", sub, text), braced
 
 
 def flag(ctx: MapContext, spec: VarSpec) -> pd.Series:
@@ -225,6 +250,8 @@ ALGORITHM_FUNCS: dict[str, Callable[[MapContext, VarSpec], pd.Series]] = {
 def evaluate(ctx: MapContext, spec: VarSpec) -> pd.Series:
     """Run a variable's algorithm, then its modifiers ``when`` and ``default``."""
     values = ALGORITHM_FUNCS[spec.algorithm](ctx, spec)
+    if spec.options.get("number") and values.dtype.kind not in "fi":
+        values = number_text(values, ctx.decimal, ctx.thousands)
     if "default" in spec.options:
         blank = values.isna() | values.astype(str).eq("")
         values = values.astype(object).where(~blank, str(spec.options["default"]))

@@ -73,6 +73,7 @@ class Hub:
 def build_hub(spec: MappingSpec, data: SourceData) -> Hub:
     """read -> map -> derive: the SDTM hub for a source already read."""
     ledger = Ledger()
+    ledger.findings.extend(data.findings)
     check_forms(spec, data)
     reject_duplicate_keys(spec, data, ledger)
     lookup_rows: set = set()

@@ -11,6 +11,7 @@ import pandas as pd
 
 from cup2std.engine.algorithms import MapContext, evaluate
 from cup2std.engine.conditions import condition_mask
+from cup2std.engine.numbers import parse_numbers
 from cup2std.errors import SourceError
 from cup2std.readers.base import SRC_FORM, SRC_ROW, SourceData
 from cup2std.spec.model import Block, MappingSpec
@@ -100,7 +101,8 @@ def map_block(spec: MappingSpec, block: Block, data: SourceData, subjects: set,
     out["DOMAIN"] = block.domain
     ctx.done["SUBJID"] = rows[subj_col]
     for name, vspec in block.variables.items():
-        ctx.done[name] = out[name] = _typed(ctx, block.domain, name, evaluate(ctx, vspec))
+        ctx.done[name] = out[name] = _typed(ctx, block.domain, name, evaluate(ctx, vspec),
+                                            plain=bool(vspec.options.get("number")))
     if block.domain == "DM" and "SUBJID" not in out:
         out["SUBJID"] = rows[subj_col]
     ctx.done.setdefault("STUDYID", out["STUDYID"])
@@ -120,23 +122,30 @@ def _context(spec, block, data, rows, ledger) -> MapContext:
     return MapContext(rows=rows, subjects=rows[spec.source.subject], forms=data.forms,
                       files=data.files, value_maps=spec.value_maps, constants=spec.study,
                       date_formats=spec.source.date_formats, subject_column=spec.source.subject,
-                      ledger=ledger, domain=block.domain, form=block.form)
+                      ledger=ledger, domain=block.domain, form=block.form,
+                      decimal=spec.source.decimal, thousands=spec.source.thousands)
 
 
-def _typed(ctx: MapContext, domain: str, name: str, values: pd.Series) -> pd.Series:
-    """Numeric SDTMIG variables become floats; text that is not a number is a finding."""
+def _typed(ctx: MapContext, domain: str, name: str, values: pd.Series,
+           plain: bool = False) -> pd.Series:
+    """Numeric SDTMIG variables become floats; text that is not a number is a finding.
+
+    Text is read in the export's decimal style (``source.decimal``), or as plain ``1234.5``
+    when the variable's spec already normalised it (``number: true``).
+    """
     meta = load_sdtmig()[domain][name]
     if not meta.is_numeric:
         return values.fillna("").astype(str).astype(object)
     if values.dtype.kind in "fi":
         return values.astype(float)
-    text = values.fillna("").astype(str).str.strip()
-    num = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
-    bad = num.isna() & text.ne("")
+    decimal, thousands = (".", "") if plain else (ctx.decimal, ctx.thousands)
+    num, bad = parse_numbers(values, decimal, thousands)
     if bad.any():
+        text = values.fillna("").astype(str).str.strip()
         ctx.report("TYPE001", "error", bad, text, name, name,
-                   f"{name} is numeric in SDTMIG 3.4 and this is not a number; left empty.")
-    return num.astype(float)
+                   f"{name} is numeric in SDTMIG 3.4 and this is not a number written with the "
+                   f"decimal mark '{decimal}' (source.decimal); left empty.")
+    return num
 
 
 def _reject_without_topic(out: pd.DataFrame, block: Block, file: str,

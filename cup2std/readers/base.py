@@ -21,6 +21,8 @@ class SourceData:
     forms: dict[str, pd.DataFrame] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
     missing_forms: list[str] = field(default_factory=list)
+    # Findings a reader makes about values (e.g. ODM values that do not fit their ItemDef).
+    findings: list = field(default_factory=list)
 
     def rows_read(self) -> dict[str, int]:
         return {name: len(df) for name, df in self.forms.items()}

@@ -23,13 +23,21 @@ def read_excel_source(path: Path, source: SourceSpec) -> SourceData:
         if form.sheet not in sheets:
             data.missing_forms.append(form.name)
             continue
-        df = sheets[form.sheet].map(_cell_text).dropna(how="all")
+        df = sheets[form.sheet].map(lambda v: _cell_text(v, source.decimal)).dropna(how="all")
         data.forms[form.name] = tidy_text_frame(df)
         data.files[form.name] = f"{path}[{form.sheet}]"
     return data
 
 
-def _cell_text(value: object) -> object:
+def _cell_text(value: object, decimal: str = ".") -> object:
+    """A cell as the text a CSV export of the same form would hold.
+
+    Number cells are written with the export's decimal mark, so that a mapping reads a typed
+    number and a number typed as text alike.
+
+    >>> _cell_text(68.5, ","), _cell_text(3.0), _cell_text(dt.datetime(2020, 7, 1, 9, 30))
+    ('68,5', '3', '2020-07-01T09:30')
+    """
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return None
     if isinstance(value, (dt.datetime, pd.Timestamp)):
@@ -40,4 +48,6 @@ def _cell_text(value: object) -> object:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # Excel stores 3 as 3.0
+    if isinstance(value, float):
+        return repr(value).replace(".", decimal)
     return str(value)

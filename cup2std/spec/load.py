@@ -28,8 +28,12 @@ from cup2std.standards import load_ct, load_sdtmig
 
 TOP_KEYS = ("mapping_version", "name", "description", "study", "source", "value_maps",
             "derivations", "domains", "trial_summary", "fhir")
-SOURCE_KEYS = ("encoding", "delimiter", "decimal", "subject", "date_formats", "forms")
-FORM_KEYS = ("file", "sheet", "required", "key", "subjects", "columns_required")
+SOURCE_KEYS = ("encoding", "delimiter", "decimal", "thousands", "subject", "date_formats",
+               "columns", "odm", "forms")
+FORM_KEYS = ("file", "sheet", "item_group", "odm_form", "required", "key", "subjects",
+             "columns_required", "columns")
+ODM_KEYS = ("column_names", "decode")
+THOUSANDS = ("", ".", ",", " ", "'")
 BLOCK_KEYS = ("from", "where", "variables", "supp", "label")
 SUPP_KEYS = ("label", "qorig", "qeval")
 DERIVATION_KEYS = ("reference_dates", "epochs", "treatment_emergent", "actual_arm_if_untreated")
@@ -121,6 +125,7 @@ class _Checker:
             encoding=self.string(node, "encoding", "source", "utf-8"),
             delimiter=self.string(node, "delimiter", "source", ","),
             decimal=self.string(node, "decimal", "source", "."),
+            thousands=str(node.get("thousands", "") or ""),
             subject=self.string(node, "subject", "source"),
             date_formats=[str(f) for f in node.get("date_formats", ["ISO8601"])],
         )
@@ -129,24 +134,80 @@ class _Checker:
         except LookupError:
             self.fail(f"unknown encoding '{src.encoding}' (try utf-8, cp1252, latin-1)",
                       node, "encoding", "source.encoding")
+        if len(src.delimiter) != 1:
+            self.fail(f"delimiter must be one character (',', ';', '\\t', '|'), not "
+                      f"'{src.delimiter}'", node, "delimiter", "source.delimiter")
+        if src.decimal not in (".", ","):
+            self.fail(f"decimal must be '.' or ',' (the export's decimal mark), not "
+                      f"'{src.decimal}'", node, "decimal", "source.decimal")
+        if src.thousands not in THOUSANDS or src.thousands == src.decimal:
+            self.fail(f"thousands must be one of '.', ',', ' ', \"'\" and differ from the decimal "
+                      f"mark '{src.decimal}'; leave it out when the export has none",
+                      node, "thousands", "source.thousands")
         self.date_formats(src.date_formats, node, "source.date_formats")
+        src.columns = self.renames(node.get("columns") or {}, node, "source.columns")
+        odm = node.get("odm") or {}
+        if odm:
+            self.keys(odm, ODM_KEYS, "source.odm")
+            src.odm_columns = str(odm.get("column_names", "oid"))
+            if src.odm_columns not in ("oid", "name"):
+                self.fail("odm.column_names must be 'oid' (columns named by ItemOID) or 'name' "
+                          "(by ItemDef Name)", odm, "column_names", "source.odm.column_names")
+            src.odm_decode = self.boolean(odm, "decode", "source.odm.decode")
         forms = node["forms"]
         if not isinstance(forms, dict) or not forms:
             self.fail("source.forms must name at least one form", node, "forms", "source.forms")
         for name, f in forms.items():
-            p = f"source.forms.{name}"
-            self.keys(f, FORM_KEYS, p, required=("file",))
-            src.forms[name] = FormSpec(
-                name=name, file=self.string(f, "file", p),
-                sheet=str(f.get("sheet", name)), required=bool(f.get("required", False)),
-                key=[str(c) for c in f.get("key", [])], subjects=bool(f.get("subjects", False)),
-                columns_required=[str(c) for c in f.get("columns_required", [])])
+            src.forms[name] = self.form(name, f, f"source.forms.{name}")
+        kinds = {f.is_odm for f in src.forms.values()}
+        if len(kinds) > 1:
+            self.fail("forms are either files/sheets ('file:') or parts of a CDISC ODM export "
+                      "('item_group:' / 'odm_form:'), not both in one mapping", node, "forms",
+                      "source.forms")
         enrolling = [f for f in src.forms.values() if f.subjects]
         if len(enrolling) != 1:
             self.fail("exactly one form must say 'subjects: true' (the form that enrols "
                       f"subjects, the source of DM); found {len(enrolling)}", node, "forms",
                       "source.forms")
         return src
+
+    def form(self, name: str, f: Any, p: str) -> FormSpec:
+        self.keys(f, FORM_KEYS, p)
+        where = [k for k in ("file", "item_group", "odm_form") if k in f]
+        if len(where) != 1:
+            self.fail("give exactly one of 'file' (a CSV file or .xlsx sheet), 'item_group' "
+                      "(an ODM ItemGroupOID) or 'odm_form' (an ODM FormOID); found "
+                      f"{', '.join(where) or 'none'}", f, path=p)
+        return FormSpec(
+            name=name, file=str(f.get("file", "")), sheet=str(f.get("sheet", name)),
+            required=bool(f.get("required", False)),
+            key=[str(c) for c in f.get("key", [])], subjects=bool(f.get("subjects", False)),
+            columns_required=[str(c) for c in f.get("columns_required", [])],
+            columns=self.renames(f.get("columns") or {}, f, f"{p}.columns"),
+            item_group=str(f.get("item_group", "")), odm_form=str(f.get("odm_form", "")))
+
+    def renames(self, node: Any, parent: Any, path: str) -> dict[str, str]:
+        """``columns: {export header: name used in the mapping}``; names must be distinct."""
+        if not isinstance(node, dict):
+            self.fail("columns must map the export's header to the name the mapping uses, "
+                      "e.g. {Patienten-Nr.: patient_id}", parent, "columns", path)
+        out: dict[str, str] = {}
+        for header, new in node.items():
+            if new is None or isinstance(new, (dict, list)) or not str(new).strip():
+                self.fail(f"column '{header}' must be renamed to one non-empty name", node,
+                          header, f"{path}.{header}")
+            if str(new) in out.values():
+                other = next(h for h, n in out.items() if n == str(new))
+                self.fail(f"'{header}' and '{other}' are both renamed to '{new}'; give each its "
+                          "own name", node, header, f"{path}.{header}")
+            out[str(header).strip()] = str(new).strip()
+        return out
+
+    def boolean(self, node: Any, key: str, path: str, default: bool = False) -> bool:
+        val = node.get(key, default)
+        if not isinstance(val, bool):
+            self.fail(f"'{key}' must be true or false", node, key, path)
+        return val
 
     def date_formats(self, formats: list, node: Any, path: str) -> None:
         from cup2std.engine.iso8601 import compile_format
@@ -267,6 +328,8 @@ class _Checker:
                       f"{path}.form")
         if "when" in opts:
             opts["when"] = self.where(opts["when"], node, f"{path}.when")
+        if "number" in opts:
+            self.boolean(node, "number", f"{path}.number")
         if "formats" in opts:
             self.date_formats(list(opts["formats"]), node, f"{path}.formats")
         if algo == "hardcode":
@@ -301,14 +364,21 @@ class _Checker:
                           f"{', '.join(sorted(cl.values)[:12])}", node, key, path)
 
     def compute(self, expr: str, node: Any, path: str) -> None:
+        from cup2std.engine.algorithms import compute_expression
+        code, _ = compute_expression(expr)
+        if "{" in code or "}" in code:
+            self.fail(f"compute expression '{expr}' has an unmatched brace; write a column name "
+                      "that is not a Python name as {Column name}", node, path=path)
         try:
-            tree = ast.parse(expr, mode="eval")
+            tree = ast.parse(code, mode="eval")
         except SyntaxError:
-            self.fail(f"compute expression '{expr}' is not valid arithmetic", node, path=path)
+            self.fail(f"compute expression '{expr}' is not valid arithmetic (a column name with "
+                      "spaces, dots or brackets goes in braces: {Gewicht (kg)})", node, path=path)
         for n in ast.walk(tree):
             if not isinstance(n, _COMPUTE_NODES):
                 self.fail(f"compute allows only column names, numbers and + - * / // %; "
-                          f"'{expr}' uses {type(n).__name__}", node, path=path)
+                          f"'{expr}' uses {type(n).__name__}. A column name with spaces, dots "
+                          "or brackets goes in braces: {Gewicht (kg)}", node, path=path)
 
     def template(self, text: str, node: Any, path: str) -> None:
         try:

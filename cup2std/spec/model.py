@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 ALGORITHMS = ("hardcode", "assign", "date", "template", "compute", "flag", "ctcae", "first_of")
-MODIFIERS = ("map", "form", "formats", "when", "contains", "sep", "field", "default")
+MODIFIERS = ("map", "form", "formats", "when", "contains", "sep", "field", "default", "number")
 
 
 @dataclass
@@ -67,6 +67,13 @@ class FormSpec:
     key: list[str] = field(default_factory=list)
     subjects: bool = False
     columns_required: list[str] = field(default_factory=list)
+    columns: dict[str, str] = field(default_factory=dict)  # export header -> name in the mapping
+    item_group: str = ""   # ODM: records are ItemGroupData of this ItemGroupOID
+    odm_form: str = ""     # ODM: records are FormData of this FormOID
+
+    @property
+    def is_odm(self) -> bool:
+        return bool(self.item_group or self.odm_form)
 
 
 @dataclass
@@ -74,9 +81,21 @@ class SourceSpec:
     encoding: str = "utf-8"
     delimiter: str = ","
     decimal: str = "."
+    thousands: str = ""
     subject: str = "subject_id"
     date_formats: list[str] = field(default_factory=lambda: ["ISO8601"])
     forms: dict[str, FormSpec] = field(default_factory=dict)
+    columns: dict[str, str] = field(default_factory=dict)  # renames for every form
+    odm_columns: str = "oid"       # ODM: name columns by ItemOID ('oid') or ItemDef Name ('name')
+    odm_decode: bool = False       # ODM: replace coded values by their CodeList decode
+
+    @property
+    def is_odm(self) -> bool:
+        return any(f.is_odm for f in self.forms.values())
+
+    def renames(self, form: str) -> dict[str, str]:
+        """Header renames for one form: source-wide ones, then the form's own."""
+        return {**self.columns, **self.forms[form].columns}
 
     @property
     def subjects_form(self) -> FormSpec:
