@@ -11,7 +11,7 @@ from cup2std.write.package import package_frames
 from cup2std.write.xpt import prepare_dataset
 
 EXPECTED = {"DM": 18, "EX": 313, "AE": 29, "DS": 36, "CM": 299, "MH": 32, "VS": 36, "RS": 18,
-            "TS": 14}
+            "TS": 15}
 
 
 def test_all_domains_written_with_expected_record_counts(converted):
