@@ -29,7 +29,7 @@ ae_row = st.fixed_dictionaries({
 })
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                  HealthCheck.function_scoped_fixture])
 @given(rows=st.lists(ae_row, min_size=0, max_size=12))
 def test_random_ae_rows_are_all_accounted_for(rows, sample_dir, mapping_path):

@@ -99,6 +99,18 @@ def test_retries_on_503_with_retry_after_and_dropped_connection(fhir_copy, fhir_
     assert c.request("GET", "$stats").body["faults"] == 3
 
 
+def test_retries_429_500_and_timeouts_without_duplicating(fhir_copy, fhir_server):
+    c, waits = client(fhir_server, timeout=0.5)
+    c.request("POST", "$faults", {"status429": 1, "status500": 1, "retryAfter": 2})
+    first = push_bundles(fhir_copy, c)
+    assert first.failed == [] and waits[:2] == [2.0, 2.0]
+    c.request("POST", "$faults", {"slow": 1, "slowMs": 1500})
+    again = push_bundles(fhir_copy, c, resume=False)
+    assert again.failed == [] and len(waits) == 3   # one timeout, retried
+    assert c.request("GET", "$stats").body["faults"] == 3
+    assert len(search(c, "Patient")) == 18 and len(search(c, "AdverseEvent")) == 29
+
+
 def test_gives_up_after_max_retries(fhir_copy, fhir_server):
     c, waits = client(fhir_server, max_retries=2)
     c.request("POST", "$faults", {"status503": 100, "retryAfter": 0})

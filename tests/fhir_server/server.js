@@ -5,7 +5,9 @@
 //    else 400/422 with an OperationOutcome;
 //  - transactions are all or nothing: the repository is restored when any entry fails;
 //  - fault injection for the client's tests: POST /$faults {"status503": n, "retryAfter": s,
-//    "drop": n, "status429": n} makes the next n requests fail that way; GET /$stats counts.
+//    "drop": n, "status429": n, "status500": n, "slow": n, "slowMs": ms} makes the next n
+//    requests fail that way (slow: answer only after slowMs, to trip client timeouts);
+//    GET /$stats counts.
 // Usage: node server.js [port]   (prints "listening <port>" once ready)
 'use strict';
 const http = require('http');
@@ -16,7 +18,8 @@ const { checkResource, load } = require('./checks');
 load();
 const router = new FhirRouter();
 const repo = new MemoryRepository();
-const faults = { status503: 0, status429: 0, drop: 0, retryAfter: 1 };
+const faults = { status503: 0, status429: 0, status500: 0, drop: 0, slow: 0, slowMs: 0,
+  retryAfter: 1 };
 const stats = { requests: 0, faults: 0, transactions: 0, rejected: 0 };
 
 function outcome(status, text, expression) {
@@ -58,7 +61,13 @@ async function handle(req, res, body) {
     req.socket.destroy();
     return;
   }
-  for (const [key, status] of [['status503', 503], ['status429', 429]]) {
+  if (faults.slow > 0) {
+    // Hold the request past the client's timeout, then drop it unanswered.
+    faults.slow -= 1; stats.faults += 1;
+    setTimeout(() => req.socket.destroy(), faults.slowMs);
+    return;
+  }
+  for (const [key, status] of [['status503', 503], ['status429', 429], ['status500', 500]]) {
     if (faults[key] > 0) {
       faults[key] -= 1; stats.faults += 1;
       return send(res, status, outcome(status, 'injected fault'), { 'Retry-After': String(faults.retryAfter) });
