@@ -111,7 +111,7 @@ def summary(result) -> str:
     for (sev, rid), n in sorted(by_rule.items()):
         lines.append(f"  {sev:7s} {rid:8s} x{n}")
     for x in [x for x in result.hub.ledger.findings if x.severity == "error"][:5]:
-        lines.append("  " + x.render())
+        lines.append("  " + x.render(redact=True))
     if log["rejects"]:
         lines.append(f"rejected: {len(log['rejects'])} record(s); see conversion-log.json")
     lines.append(f"transliterated for XPT: {len(log['transliterations'])} value(s)")

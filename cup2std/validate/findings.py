@@ -7,6 +7,7 @@
 """
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 
 import pandas as pd
@@ -46,12 +47,34 @@ class Finding:
             parts.append(f"{self.domain}SEQ {self.seq}")
         return ", ".join(parts)
 
-    def render(self) -> str:
-        """One-line message in the house style: severity, rule, where, what, fix."""
+    def render(self, redact: bool = False) -> str:
+        """One-line message in the house style: severity, rule, where, what, fix.
+
+        ``redact=True`` is for terminals and logs: source values (the finding's value, quoted
+        text, dates) are masked; report files carry them in full.
+
+        >>> f = Finding("DT005", "error", 'AESTDY is 366 but AESTDTC 2013-05-09 is day 1',
+        ...             value="2013-05-09")
+        >>> f.render(redact=True)
+        'error DT005: AESTDY is 366 but AESTDTC <date> is day 1'
+        """
         var = f" {self.domain}.{self.variable}" if self.domain and self.variable else (
             f" {self.domain}" if self.domain else "")
         loc = f" [{self.location()}]" if self.location() else ""
-        return f"{self.severity} {self.rule}{var}{loc}: {self.message}"
+        message = redact_values(self.message, self.value) if redact else self.message
+        return f"{self.severity} {self.rule}{var}{loc}: {message}"
+
+
+_QUOTED = re.compile(r'"[^"]*"')
+_ISO_DATE = re.compile(r"\b\d{4}-\d{2}(?:-\d{2})?(?:T[\d:.]+)?\b|\b\d{4}---\d{2}\b")
+
+
+def redact_values(message: str, value: str = "") -> str:
+    """Mask source values in a message: the given value, quoted text and ISO 8601 dates."""
+    message = _QUOTED.sub('"<value>"', _ISO_DATE.sub("<date>", message))
+    if value and len(value) >= 3:
+        message = message.replace(value, "<value>")
+    return message
 
 
 @dataclass

@@ -41,7 +41,7 @@ def summary(findings: list[Finding], *, title: str, fail_on: str, exit_code: int
     worst = sorted(open_, key=sort_key)
     if worst:
         lines += ["", f"first {min(shown, len(worst))} of {len(worst)}:"]
-        lines += ["  " + f.render() for f in worst[:shown]]
+        lines += ["  " + f.render(redact=True) for f in worst[:shown]]
     for e in stale or []:
         lines.append(f"review entry {e.index} ({e.describe()}) matched no finding; remove it")
     if details:
