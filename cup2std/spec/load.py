@@ -29,9 +29,9 @@ from cup2std.standards import load_ct, load_sdtmig
 TOP_KEYS = ("mapping_version", "name", "description", "study", "source", "value_maps",
             "derivations", "domains", "trial_summary", "fhir")
 SOURCE_KEYS = ("encoding", "delimiter", "decimal", "thousands", "subject", "date_formats",
-               "columns", "odm", "forms")
-FORM_KEYS = ("file", "sheet", "item_group", "odm_form", "required", "key", "subjects",
-             "columns_required", "columns")
+               "columns", "odm", "timezone", "forms")
+FORM_KEYS = ("file", "sheet", "item_group", "odm_form", "resource", "paths", "required", "key",
+             "subjects", "columns_required", "columns")
 ODM_KEYS = ("column_names", "decode")
 THOUSANDS = ("", ".", ",", " ", "'")
 BLOCK_KEYS = ("from", "where", "variables", "supp", "label")
@@ -154,16 +154,19 @@ class _Checker:
                 self.fail("odm.column_names must be 'oid' (columns named by ItemOID) or 'name' "
                           "(by ItemDef Name)", odm, "column_names", "source.odm.column_names")
             src.odm_decode = self.boolean(odm, "decode", "source.odm.decode")
+        src.timezone = str(node.get("timezone", "") or "")
+        if src.timezone:
+            self.timezone(src.timezone, node)
         forms = node["forms"]
         if not isinstance(forms, dict) or not forms:
             self.fail("source.forms must name at least one form", node, "forms", "source.forms")
         for name, f in forms.items():
             src.forms[name] = self.form(name, f, f"source.forms.{name}")
-        kinds = {f.is_odm for f in src.forms.values()}
+        kinds = {(f.is_odm, f.is_fhir) for f in src.forms.values()}
         if len(kinds) > 1:
-            self.fail("forms are either files/sheets ('file:') or parts of a CDISC ODM export "
-                      "('item_group:' / 'odm_form:'), not both in one mapping", node, "forms",
-                      "source.forms")
+            self.fail("forms are either files/sheets ('file:'), parts of a CDISC ODM export "
+                      "('item_group:' / 'odm_form:') or FHIR resources ('resource:'), not a mix "
+                      "in one mapping", node, "forms", "source.forms")
         enrolling = [f for f in src.forms.values() if f.subjects]
         if len(enrolling) != 1:
             self.fail("exactly one form must say 'subjects: true' (the form that enrols "
@@ -173,18 +176,58 @@ class _Checker:
 
     def form(self, name: str, f: Any, p: str) -> FormSpec:
         self.keys(f, FORM_KEYS, p)
-        where = [k for k in ("file", "item_group", "odm_form") if k in f]
+        where = [k for k in ("file", "item_group", "odm_form", "resource") if k in f]
         if len(where) != 1:
             self.fail("give exactly one of 'file' (a CSV file or .xlsx sheet), 'item_group' "
-                      "(an ODM ItemGroupOID) or 'odm_form' (an ODM FormOID); found "
-                      f"{', '.join(where) or 'none'}", f, path=p)
+                      "(an ODM ItemGroupOID), 'odm_form' (an ODM FormOID) or 'resource' (a "
+                      f"FHIR resource type); found {', '.join(where) or 'none'}", f, path=p)
+        if ("paths" in f) != ("resource" in f):
+            self.fail("a FHIR form gives both 'resource' (the resource type) and 'paths' (the "
+                      "columns it needs as FHIR paths)", f, path=p)
+        paths = self.fhir_paths(f["paths"], f, f"{p}.paths") if "resource" in f else {}
+        if "resource" in f and not re.match(r"^[A-Z][A-Za-z]+$", str(f["resource"])):
+            self.fail(f"'{f['resource']}' is not a FHIR resource type (e.g. AdverseEvent)", f,
+                      "resource", f"{p}.resource")
         return FormSpec(
             name=name, file=str(f.get("file", "")), sheet=str(f.get("sheet", name)),
             required=bool(f.get("required", False)),
             key=[str(c) for c in f.get("key", [])], subjects=bool(f.get("subjects", False)),
             columns_required=[str(c) for c in f.get("columns_required", [])],
             columns=self.renames(f.get("columns") or {}, f, f"{p}.columns"),
-            item_group=str(f.get("item_group", "")), odm_form=str(f.get("odm_form", "")))
+            item_group=str(f.get("item_group", "")), odm_form=str(f.get("odm_form", "")),
+            resource=str(f.get("resource", "")), paths=paths)
+
+    def fhir_paths(self, node: Any, parent: Any, path: str) -> dict[str, str]:
+        """``paths:`` a list of FHIR paths (each its own column name) or {column: path}."""
+        from cup2std.readers.fhir_path import PathError, parse
+        if isinstance(node, list):
+            listed = LocDict({str(x): x for x in node})
+            listed.line = getattr(node, "line", 0)
+            node = listed
+        if not isinstance(node, dict) or not node:
+            self.fail("paths must list FHIR paths, or map column names to FHIR paths", parent,
+                      "paths", path)
+        out = {}
+        for name, text in node.items():
+            if text is None or isinstance(text, (dict, list)):
+                self.fail(f"the path of column '{name}' must be text", node, name,
+                          f"{path}.{name}")
+            try:
+                parse(str(text))
+            except PathError as exc:
+                self.fail(f"{exc}. Supported: names, where(path = 'text'), extension('url'), "
+                          "resolve(), first(), last(), [n], split('x'), a | b (docs/"
+                          "fhir-source.md)", node, name, f"{path}.{name}")
+            out[str(name)] = str(text)
+        return out
+
+    def timezone(self, zone: str, node: Any) -> None:
+        from zoneinfo import ZoneInfo
+        try:
+            ZoneInfo(zone)
+        except (KeyError, ValueError):
+            self.fail(f"unknown time zone '{zone}'; give an IANA name such as Europe/Berlin",
+                      node, "timezone", "source.timezone")
 
     def renames(self, node: Any, parent: Any, path: str) -> dict[str, str]:
         """``columns: {export header: name used in the mapping}``; names must be distinct."""

@@ -70,10 +70,16 @@ class FormSpec:
     columns: dict[str, str] = field(default_factory=dict)  # export header -> name in the mapping
     item_group: str = ""   # ODM: records are ItemGroupData of this ItemGroupOID
     odm_form: str = ""     # ODM: records are FormData of this FormOID
+    resource: str = ""     # FHIR: records are resources of this type
+    paths: dict[str, str] = field(default_factory=dict)  # FHIR: column name -> FHIR path
 
     @property
     def is_odm(self) -> bool:
         return bool(self.item_group or self.odm_form)
+
+    @property
+    def is_fhir(self) -> bool:
+        return bool(self.resource)
 
 
 @dataclass
@@ -88,10 +94,20 @@ class SourceSpec:
     columns: dict[str, str] = field(default_factory=dict)  # renames for every form
     odm_columns: str = "oid"       # ODM: name columns by ItemOID ('oid') or ItemDef Name ('name')
     odm_decode: bool = False       # ODM: replace coded values by their CodeList decode
+    timezone: str = ""             # FHIR: IANA zone that dateTimes with an offset are put in
 
     @property
     def is_odm(self) -> bool:
         return any(f.is_odm for f in self.forms.values())
+
+    @property
+    def is_fhir(self) -> bool:
+        return any(f.is_fhir for f in self.forms.values())
+
+    @property
+    def kind(self) -> str:
+        """What the forms read: 'odm', 'fhir' or 'tables' (CSV files or workbook sheets)."""
+        return "odm" if self.is_odm else "fhir" if self.is_fhir else "tables"
 
     def renames(self, form: str) -> dict[str, str]:
         """Header renames for one form: source-wide ones, then the form's own."""
