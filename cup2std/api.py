@@ -27,14 +27,21 @@ from cup2std.write.atomic import write_json_atomic
 from cup2std.write.package import write_sdtm_package
 
 DEFAULT_MAPPING = "mappings/cup_registry.yaml"
+DEFAULT_FHIR_MAPPING = "mappings/fhir_r4.yaml"
 
 
-def default_mapping_path() -> Path:
-    """The reference mapping: ./mappings/cup_registry.yaml, else the copy in the package."""
-    local = Path(DEFAULT_MAPPING)
+def default_mapping_path(source: str | Path | None = None) -> Path:
+    """The reference mapping: ./mappings/cup_registry.yaml, else the copy in the package;
+    for a FHIR source (NDJSON or Bundles) mappings/fhir_r4.yaml."""
+    name = DEFAULT_MAPPING
+    if source is not None and Path(source).exists():
+        from cup2std.readers import source_kind
+        if source_kind(Path(source)) == "fhir":
+            name = DEFAULT_FHIR_MAPPING
+    local = Path(name)
     if local.exists():
         return local
-    return Path(__file__).resolve().parents[1] / DEFAULT_MAPPING
+    return Path(__file__).resolve().parents[1] / name
 
 
 @dataclass
@@ -86,7 +93,7 @@ def convert(source: str | Path, mapping: str | Path | None = None, out: str | Pa
         timings[stage] = round(now - clock, 4)
         clock = now
 
-    mapping_path = Path(mapping) if mapping else default_mapping_path()
+    mapping_path = Path(mapping) if mapping else default_mapping_path(source)
     spec = load_mapping(mapping_path)
     say(f"mapping {mapping_path} checked")
     data = read_source(source, spec.source)
