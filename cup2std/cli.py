@@ -33,9 +33,11 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Convert a registry export to an SDTMIG 3.4 package. The "
                        "mapping says where every value comes from; see docs/mapping-spec.md.")
     c.add_argument("source", help="folder of CSV files, an .xlsx workbook (one sheet per "
-                   "form) or a CDISC ODM 1.3 .xml file")
+                   "form), a CDISC ODM 1.3 .xml file, or FHIR R4 NDJSON/Bundles (.ndjson, "
+                   ".json or a folder of them; docs/fhir-source.md)")
     c.add_argument("--mapping", "-m", default=None,
-                   help="mapping file (default: mappings/cup_registry.yaml, the reference layout)")
+                   help="mapping file (default: mappings/cup_registry.yaml, the reference layout; "
+                   "mappings/fhir_r4.yaml for a FHIR source)")
     c.add_argument("--out", "-o", default="out", help="output folder (default: out)")
     c.add_argument("--quiet", "-q", action="store_true", help="no progress lines")
     c.add_argument("--pseudonymise", action="store_true",

@@ -169,7 +169,7 @@ def test_form_needs_exactly_one_location(tmp_path):
 def test_odm_and_file_forms_do_not_mix(tmp_path):
     text = MINIMAL.replace("    pats: {file: p.csv, subjects: true}",
                            "    pats: {item_group: IG.DM, subjects: true}\n    x: {file: x.csv}")
-    assert "not both in one mapping" in str(spec_error(tmp_path, text))
+    assert "not a mix in one mapping" in str(spec_error(tmp_path, text))
 
 
 def test_odm_forms_load(tmp_path):
