@@ -67,12 +67,23 @@ def validation_frames(hub: Hub) -> dict[str, pd.DataFrame]:
 
 
 def convert(source: str | Path, mapping: str | Path | None = None, out: str | Path = "out",
-            progress: Callable[[str], None] | None = None) -> ConvertResult:
+            progress: Callable[[str], None] | None = None,
+            subjects_per_partition: int | None = None, jobs: int | None = None,
+            fhir_check: str | None = None) -> ConvertResult:
     """Registry export -> SDTM package in ``out/sdtm`` + ``out/conversion-log.json``.
 
     Raises SpecError/SourceError/UsageError (exit 2) before writing anything; bad data
-    becomes findings and rejects, written beside the output.
+    becomes findings and rejects, written beside the output. ``subjects_per_partition`` and
+    ``jobs`` say how the per-subject work is split (the outputs do not depend on them);
+    ``fhir_check="all"`` checks every FHIR resource with the R4B model (docs/performance.md).
     """
+    from cup2std.run_options import RUN_OPTIONS
+    if subjects_per_partition:
+        RUN_OPTIONS.subjects_per_partition = subjects_per_partition
+    if jobs:
+        RUN_OPTIONS.jobs = jobs
+    if fhir_check:
+        RUN_OPTIONS.fhir_check = fhir_check
     say = progress or (lambda msg: None)
     timings: dict[str, float] = {}
     clock = time.perf_counter()
