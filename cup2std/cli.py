@@ -83,9 +83,8 @@ def cmd_convert(args) -> int:
     from cup2std.api import convert
 
     progress = None if args.quiet else (lambda m: print(f"  {m}", file=sys.stderr))
-    if not args.quiet:
-        from cup2std import progress as bars
-        bars.enable()
+    from cup2std import progress as bars
+    bars.enable() if not args.quiet else bars.disable()
     result = convert(args.source, mapping=args.mapping, out=args.out, progress=progress,
                      subjects_per_partition=args.partition, jobs=args.jobs,
                      fhir_check=args.fhir_check)

@@ -15,9 +15,9 @@ _STREAM = None
 
 
 def enable(stream=None) -> None:
-    """Show bars on ``stream`` (default: standard error)."""
+    """Show bars on ``stream`` (default: standard error as it is when a bar starts)."""
     global _STREAM
-    _STREAM = stream or sys.stderr
+    _STREAM = stream or "stderr"
 
 
 def disable() -> None:
@@ -41,8 +41,11 @@ class Bar:
     def __init__(self, label: str, total: int, unit: str = "subjects"):
         self.label, self.total, self.unit = label, max(total, 1), unit
         self.start = time.perf_counter()
-        self.stream = _STREAM
-        self.tty = bool(self.stream and getattr(self.stream, "isatty", lambda: False)())
+        self.stream = sys.stderr if _STREAM == "stderr" else _STREAM
+        try:
+            self.tty = bool(self.stream and self.stream.isatty())
+        except (ValueError, AttributeError):
+            self.stream, self.tty = None, False
         self.shown = -1
 
     def update(self, done: int) -> None:

@@ -24,7 +24,7 @@ AE_TERMS: tuple[tuple[str, float], ...] = (
     ("Bone pain", 1.0), ("Hypokalemia", 1.0), ("Pain in extremity", 1.0),
     ("Thromboembolic event", 0.5), ("Atrial fibrillation", 0.5), ("Sepsis", 0.5),
     # the long tail: any other CTCAE v5.0 term with a grade 1-4, drawn uniformly
-    ("*", 1.5),
+    ("*", 0.5),
 )
 
 # German verbatim terms for the common events (the rest keep the CTCAE term as verbatim).
