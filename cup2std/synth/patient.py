@@ -18,7 +18,9 @@ from functools import lru_cache
 from cup2std.standards import load_ctcae
 from cup2std.synth import terms as T
 
-FIRST_REGISTRATION = date(2019, 1, 7)
+# Early enough that every date (4 years of enrolment, up to 24 cycles, follow-up) falls
+# before the reference mapping's data cut-off (TS DCUTDTC 2021-03-01).
+FIRST_REGISTRATION = date(2013, 7, 1)
 ENROLMENT_DAYS = 4 * 365
 SITES = 200
 
