@@ -19,6 +19,7 @@ from cup2std import __version__
 from cup2std.engine.hub import Hub, build_hub
 from cup2std.engine.pseudonym import pseudonymise_hub
 from cup2std.readers import read_source
+from cup2std.run_options import RunOptions
 from cup2std.readers.base import SRC_FORM, SRC_ROW
 from cup2std.spec import load_mapping
 from cup2std.validate.rules import run_rules
@@ -76,13 +77,20 @@ def validation_frames(hub: Hub) -> dict[str, pd.DataFrame]:
 
 def convert(source: str | Path, mapping: str | Path | None = None, out: str | Path = "out",
             progress: Callable[[str], None] | None = None,
-            pseudonym_key: bytes | None = None) -> ConvertResult:
+            pseudonym_key: bytes | None = None, subjects_per_partition: int | None = None,
+            jobs: int | None = None, fhir_check: str | None = None) -> ConvertResult:
     """Registry export -> SDTM package in ``out/sdtm`` + ``out/conversion-log.json``.
 
     Raises SpecError/SourceError/UsageError (exit 2) before writing anything; bad data
     becomes findings and rejects, written beside the output. With ``pseudonym_key`` every
     subject id is replaced by its keyed hash in all outputs (see engine/pseudonym.py).
+    ``subjects_per_partition`` and ``jobs`` say how the per-subject work is split (the
+    outputs do not depend on them); ``fhir_check="all"`` checks every FHIR resource with the
+    R4B model (docs/performance.md).
     """
+    defaults = RunOptions()
+    options = RunOptions(subjects_per_partition or defaults.subjects_per_partition,
+                         jobs or defaults.jobs, fhir_check or defaults.fhir_check)
     say = progress or (lambda msg: None)
     timings: dict[str, float] = {}
     clock = time.perf_counter()
@@ -100,6 +108,7 @@ def convert(source: str | Path, mapping: str | Path | None = None, out: str | Pa
     lap("read")
     say(f"read {sum(data.rows_read().values())} rows from {len(data.forms)} forms")
     hub = build_hub(spec, data)
+    hub.options = options
     if pseudonym_key:
         pseudonymise_hub(hub, pseudonym_key)
     lap("map")

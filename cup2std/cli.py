@@ -43,8 +43,16 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--pseudonymise", action="store_true",
                    help="replace subject ids by a keyed hash in every output; the key is read "
                    "from the environment variable CUP2STD_PSEUDONYM_KEY (>= 16 characters)")
+    c.add_argument("--partition", type=int, default=None, metavar="N",
+                   help="subjects per partition of the per-subject work (default 500)")
+    c.add_argument("--jobs", "-j", type=int, default=None,
+                   help="processes for the partitions (default: cores, at most 2)")
+    c.add_argument("--fhir-check", choices=["shapes", "all"], default=None,
+                   help="FHIR model check: one per resource shape plus value scans of every "
+                   "resource (default), or every resource through the R4B model (slow)")
     c.set_defaults(func=cmd_convert)
     _add_push_parser(sub)
+    _add_synth_parser(sub)
     _add_report_parser(sub)
     _add_validate_parser(sub)
     return p
@@ -87,8 +95,11 @@ def cmd_convert(args) -> int:
 
     progress = None if args.quiet else (lambda m: print(f"  {m}", file=sys.stderr))
     key = key_from_env() if args.pseudonymise else None
+    from cup2std import progress as bars
+    bars.enable() if not args.quiet else bars.disable()
     result = convert(args.source, mapping=args.mapping, out=args.out, progress=progress,
-                     pseudonym_key=key)
+                     pseudonym_key=key, subjects_per_partition=args.partition, jobs=args.jobs,
+                     fhir_check=args.fhir_check)
     print(summary(result))
     return result.exit_code
 
@@ -119,6 +130,30 @@ def summary(result) -> str:
     lines.append(f"transliterated for XPT: {len(log['transliterations'])} value(s)")
     lines.append(f"details: {result.out}/conversion-log.json, {result.out}/findings.json")
     return "\n".join(lines)
+
+
+def _add_synth_parser(sub) -> None:
+    """``cup2std synth``: a synthetic export in the reference layout (benchmarks, tests)."""
+    s = sub.add_parser("synth", help="write a synthetic registry export of any size",
+                       description="Write a synthetic export in the reference registry layout "
+                       "(fictitious Isa-Pd patients: dosing cycles, CTCAE-graded AEs, partial "
+                       "dates, discontinuations, deaths), deterministic by seed. It converts "
+                       "with mappings/cup_registry.yaml.")
+    s.add_argument("--patients", "-n", type=int, required=True, help="number of patients")
+    s.add_argument("--out", "-o", required=True, help="folder for the CSV files")
+    s.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    s.add_argument("--jobs", "-j", type=int, default=None, help="processes (default: up to 2)")
+
+    def run(args) -> int:
+        from cup2std.synth import write_synth
+        if args.patients < 1:
+            print("cup2std synth: --patients must be at least 1", file=sys.stderr)
+            return 2
+        counts = write_synth(args.patients, args.out, seed=args.seed, jobs=args.jobs)
+        for form, n in counts.items():
+            print(f"  {form + '.csv':<24}{n:>10} rows")
+        return 0
+    s.set_defaults(func=run)
 
 
 def _add_push_parser(sub) -> None:

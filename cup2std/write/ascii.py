@@ -12,6 +12,8 @@ import unicodedata
 
 import pandas as pd
 
+from cup2std.distinct import map_distinct
+
 # German transliteration (DIN 5007-2 style) first; then common typography; then accents stripped.
 _TABLE = str.maketrans({
     "ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss", "ẞ": "SS",
@@ -47,7 +49,7 @@ def ascii_frame(df: pd.DataFrame, dataset: str) -> tuple[pd.DataFrame, list[dict
         if pd.api.types.is_numeric_dtype(out[col]):
             continue
         vals = out[col].fillna("").astype(str)
-        non_ascii = ~vals.map(lambda v: v.isascii() and v.isprintable())
+        non_ascii = ~map_distinct(vals, lambda v: v.isascii() and v.isprintable()).astype(bool)
         if not non_ascii.any():
             continue
         new = vals[non_ascii].map(to_ascii)

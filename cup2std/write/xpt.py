@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pyreadstat
 
+from cup2std.distinct import map_distinct
 from cup2std.engine.supp import SUPP_COLUMNS
 from cup2std.standards import load_sdtmig
 from cup2std.standards.sdtmig import DOMAIN_LABELS
@@ -104,13 +105,13 @@ def check_dataset(ds: XptDataset) -> list[str]:
         if not (col.isascii() and label.isascii()):
             problems.append(f"{ds.name}.{col}: variable name or label is not ASCII")
         if not pd.api.types.is_numeric_dtype(ds.frame[col]):
-            non_ascii = ~ds.frame[col].fillna("").astype(str).map(str.isascii)
+            non_ascii = ~map_distinct(ds.frame[col].fillna("").astype(str), str.isascii).astype(bool)
             if non_ascii.any():
                 first = int(non_ascii.to_numpy().argmax()) + 1
                 problems.append(f"{ds.name}.{col}: {int(non_ascii.sum())} value(s) not ASCII "
                                 f"(first: row {first})")
-            too_long = ds.frame[col].fillna("").astype(str).map(
-                lambda s: len(s.encode("ascii", "replace"))) > MAX_TEXT
+            too_long = map_distinct(ds.frame[col].fillna("").astype(str),
+                                    lambda s: len(s.encode("ascii", "replace"))) > MAX_TEXT
             if too_long.any():
                 problems.append(f"{ds.name}.{col}: {int(too_long.sum())} value(s) longer than "
                                 f"{MAX_TEXT} bytes")
@@ -126,8 +127,8 @@ def xpt_widths(ds: XptDataset) -> list[int]:
     out = []
     for col in ds.frame.columns:
         if not pd.api.types.is_numeric_dtype(ds.frame[col]):
-            lens = ds.frame[col].fillna("").astype(str).map(lambda s: len(s.encode("ascii",
-                                                                                 "replace")))
+            lens = map_distinct(ds.frame[col].fillna("").astype(str),
+                                lambda s: len(s.encode("ascii", "replace")))
             out.append(max(1, int(lens.max()) if len(lens) else 1))
         else:
             out.append(8)

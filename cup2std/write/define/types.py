@@ -21,6 +21,8 @@ import re
 
 import pandas as pd
 
+from cup2std.distinct import map_distinct
+
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$")
 _PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -62,5 +64,5 @@ def item_type(name: str, values: pd.Series) -> tuple[str, int | None, int | None
         return "float", whole + decimals + int((nums < 0).any()), decimals
     if is_iso8601(name):
         return iso_type(values, name), None, None
-    lens = values.fillna("").astype(str).map(lambda s: len(s.encode("ascii", "replace")))
+    lens = map_distinct(values.fillna("").astype(str), lambda s: len(s.encode("ascii", "replace")))
     return "text", max(1, int(lens.max()) if len(lens) else 1), None

@@ -1,8 +1,14 @@
 """FHIR R4 output of ``convert``: OUT/fhir/<ResourceType>.ndjson and OUT/fhir/bundles/<subject>.json.
 
-Every resource is built from the SDTM hub (never from the source export), checked with the
-fhir.resources R4B models (a failure is an error finding FHIR001 and the resource is still
-written, so that it can be inspected), and serialised deterministically. See docs/fhir.md.
+Every resource is built from the SDTM hub (never from the source export), checked against the
+fhir.resources R4B models (see check_bulk.py for how every resource is covered within the time
+budget; a failure is an error finding FHIR001 and the resource is still written, so that it can
+be inspected), and serialised deterministically (orjson, key order as built).
+
+Subjects are processed in partitions (runs of ``run_options.subjects_per_partition`` subjects
+in DM order), on up to ``run_options.jobs`` processes; each partition writes its NDJSON part
+and its subjects' bundles, and the parts are joined in order, so the output is the same bytes
+for any partitioning.
 
 >>> from cup2std.write import OUTPUT_WRITERS
 >>> "fhir" in [name for name, _ in OUTPUT_WRITERS]
@@ -10,51 +16,137 @@ True
 """
 from __future__ import annotations
 
+import multiprocessing
+import os
+import re
+import shutil
 from pathlib import Path
 
+import orjson
+
+from cup2std.progress import Bar
+from cup2std.run_options import RunOptions
 from cup2std.write import register_writer
-from cup2std.write.atomic import write_bytes_atomic
-from cup2std.write.fhir.build import FhirResources, build_resources
-from cup2std.write.fhir.check_models import check_resource
-from cup2std.write.fhir.serialize import (
-    bundle_file_name, ndjson_by_type, to_json, transaction_bundle,
-)
+from cup2std.write.fhir.build import FhirPlan, FhirResources, build_resources
+from cup2std.write.fhir.check_bulk import check_resources
+from cup2std.write.fhir.serialize import bundle_file_name
 
 __all__ = ["write_fhir", "build_resources", "FhirResources"]
+
+_PLAN: FhirPlan | None = None   # set before the worker processes fork
+_OUT: Path | None = None
+_CHECK: str = "shapes"
 
 
 @register_writer("fhir")
 def write_fhir(hub, staging: Path, datasets: dict, ledger) -> dict:
     """Write NDJSON per type and one transaction Bundle per subject below ``staging/fhir``."""
-    resources = build_resources(hub, ledger)
-    invalid = 0
-    for res in resources.all():
-        problems = check_resource(res)
-        for p in problems:
-            ledger.finding("FHIR001", "error", f"FHIR R4 model check failed: {p}. This is a "
-                           "cup2std defect or an unusual value; please report it",
-                           domain=res["resourceType"], value=res["id"])
-        invalid += bool(problems)
+    global _PLAN, _OUT, _CHECK
+    opts = getattr(hub, "options", None) or RunOptions()
+    plan = FhirPlan.from_hub(hub, ledger, opts.subjects_per_partition)
     out = staging / "fhir"
-    files = {}
-    for rtype, text in ndjson_by_type(resources.all()).items():
-        write_bytes_atomic(out / f"{rtype}.ndjson", text.encode("utf-8"))
-        files[rtype] = text.count("\n")
-    shared = {r["resourceType"] + "/" + r["id"]: r for r in resources.shared}
-    for usubjid, own in resources.by_subject.items():
-        subject = resources.subject_ids.get(usubjid, usubjid)
-        bundle = transaction_bundle(_bundle_id(own[0]["id"]), _needed(shared, own) + own)
-        write_bytes_atomic(out / "bundles" / bundle_file_name(subject),
-                           (to_json(bundle, indent=1) + "\n").encode("utf-8"))
-    return {"resources": files, "bundles": len(resources.by_subject),
+    (out / "bundles").mkdir(parents=True, exist_ok=True)
+    (out / ".parts").mkdir(parents=True, exist_ok=True)
+    _PLAN, _OUT, _CHECK = plan, out, opts.fhir_check
+    n_parts = len(plan.parts)
+    jobs = max(1, min(opts.resolved_jobs(), n_parts))
+    bar = Bar("FHIR", len(plan.frames["DM"]))
+    findings, invalid, counts, done = [], 0, {}, 0
+    try:
+        if jobs == 1:
+            results = map(_write_part, range(n_parts))
+            pool = None
+        else:
+            pool = multiprocessing.get_context("fork").Pool(jobs)
+            results = pool.imap(_write_part, range(n_parts))
+        for k, (part_findings, part_invalid, part_counts) in enumerate(results):
+            findings += part_findings
+            invalid += part_invalid
+            for t, n in part_counts.items():
+                counts[t] = counts.get(t, 0) + n
+            done += len(plan.parts[k]["DM"])
+            bar.update(done)
+        if pool:
+            pool.close()
+            pool.join()
+    finally:
+        _PLAN = None
+    bar.done()
+    findings.sort(key=_finding_order)
+    ledger.findings.extend(findings)
+    files = _join_parts(out, plan, n_parts, counts)
+    shutil.rmtree(out / ".parts", ignore_errors=True)
+    os.sync()   # the files were written without one fsync each; make them durable at once
+    return {"resources": files, "bundles": len(plan.frames["DM"]),
             "invalid_resources": invalid, "folder": "fhir"}
 
 
-def _bundle_id(patient_id: str) -> str:
-    return f"tx-{patient_id}"
+def _finding_order(f) -> tuple:
+    return (f.subject or "", f.domain or "", f.row if f.row is not None else -1,
+            f.variable or "", f.rule, f.message)
 
 
-def _needed(shared: dict, own: list[dict]) -> list[dict]:
-    """The shared resources a subject's resources refer to, so each bundle stands alone."""
-    text = "".join(to_json(r) for r in own)
-    return [r for key, r in shared.items() if f'"reference":"{key}"' in text]
+def _write_part(k: int) -> tuple[list, int, dict]:
+    """Build, check and write partition ``k``; returns its findings, invalid count, counts."""
+    plan, out = _PLAN, _OUT
+    ledger = plan.ctx.ledger
+    start = len(ledger.findings)
+    res = plan.build_part(k)
+    flat = [r for rs in res.by_subject.values() for r in rs]
+    texts = [orjson.dumps(r) for r in flat]
+    problems = check_resources(flat, texts, _CHECK)
+    for i, found in problems:
+        for p in found:
+            ledger.finding("FHIR001", "error", f"FHIR R4 model check failed: {p}. This is a "
+                           "cup2std defect or an unusual value; please report it",
+                           domain=flat[i]["resourceType"], value=flat[i]["id"])
+    by_type: dict[str, list[bytes]] = {}
+    for r, t in zip(flat, texts):
+        by_type.setdefault(r["resourceType"], []).append(t)
+    for rtype, lines in by_type.items():
+        (out / ".parts" / f"{rtype}.{k:06d}").write_bytes(b"\n".join(lines) + b"\n")
+    _write_bundles(out / "bundles", plan, res, texts)
+    found = ledger.findings[start:]
+    del ledger.findings[start:]
+    return found, len(problems), {t: len(v) for t, v in by_type.items()}
+
+
+def _write_bundles(folder: Path, plan: FhirPlan, res: FhirResources, texts: list[bytes]) -> None:
+    """One transaction Bundle per subject: PUT entries, shared resources the subject needs first."""
+    shared = {f"{r['resourceType']}/{r['id']}": orjson.dumps(r) for r in plan.shared}
+    types = sorted({r["resourceType"] for r in plan.shared})
+    refs = re.compile(rb'"reference":"((?:' + b"|".join(t.encode() for t in types) +
+                      rb')/[^"]*)"') if types else None
+    i = 0
+    for usubjid, own in res.by_subject.items():
+        mine = texts[i:i + len(own)]
+        i += len(own)
+        used = set(m.decode() for m in refs.findall(b"".join(mine))) if refs else set()
+        entries = [(key, text) for key, text in shared.items() if key in used]
+        entries += [(f"{r['resourceType']}/{r['id']}", t) for r, t in zip(own, mine)]
+        body = b",".join(b'{"resource":' + t + b',"request":{"method":"PUT","url":"' +
+                         key.encode() + b'"}}' for key, t in entries)
+        bundle_id = f"tx-{own[0]['id']}".encode()
+        text = (b'{"resourceType":"Bundle","id":"' + bundle_id +
+                b'","type":"transaction","entry":[' + body + b"]}\n")
+        subject = res.subject_ids.get(usubjid, usubjid)
+        (folder / bundle_file_name(subject)).write_bytes(text)
+
+
+def _join_parts(out: Path, plan: FhirPlan, n_parts: int, counts: dict) -> dict:
+    """OUT/fhir/<Type>.ndjson: shared resources, then the partitions' parts in order."""
+    shared: dict[str, list[bytes]] = {}
+    for r in plan.shared:
+        shared.setdefault(r["resourceType"], []).append(orjson.dumps(r))
+    files = {}
+    for rtype in sorted(set(shared) | set(counts)):
+        with open(out / f"{rtype}.ndjson", "wb") as fh:
+            if rtype in shared:
+                fh.write(b"\n".join(shared[rtype]) + b"\n")
+            for k in range(n_parts):
+                part = out / ".parts" / f"{rtype}.{k:06d}"
+                if part.exists():
+                    with open(part, "rb") as src:
+                        shutil.copyfileobj(src, fh, 1 << 22)
+        files[rtype] = len(shared.get(rtype, [])) + counts.get(rtype, 0)
+    return files

@@ -1,5 +1,9 @@
 """All FHIR resources of a conversion, built from the hub: study-level and per subject.
 
+Subject resources are built per partition (a run of subjects in DM order), so that a
+registry of any size is written with bounded memory and the partitions can be spread over
+processes; the result does not depend on how the subjects are partitioned.
+
 >>> resources = build_resources(hub, hub.ledger)        # doctest: +SKIP
 >>> len(resources.by_subject["ISA-CUP-DE-101-001"])     # doctest: +SKIP
 63
@@ -8,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from cup2std.engine.hub import Hub
@@ -19,7 +24,9 @@ from cup2std.write.fhir.clinical import (
 from cup2std.write.fhir.context import FhirContext, where_of
 from cup2std.write.fhir.exposure import ex_keys, medication_administration
 from cup2std.write.fhir.study import medications, organizations, research_study
-from cup2std.write.fhir.subject import patient, research_subject
+from cup2std.write.fhir.subject import off_study_subjects, patient, research_subject
+
+SUBJECT_DOMAINS = ("VS", "RS", "MH", "CM", "EX", "AE")
 
 
 @dataclass
@@ -34,44 +41,91 @@ class FhirResources:
         return self.shared + [r for rs in self.by_subject.values() for r in rs]
 
 
+@dataclass
+class FhirPlan:
+    """What every partition needs: context, shared resources, rows of each subject run."""
+
+    ctx: FhirContext
+    shared: list[dict]
+    drugs: list[str]
+    off_study: set
+    frames: dict[str, pd.DataFrame]          # DM and subject domains, rows in build order
+    parts: list[dict[str, np.ndarray]]       # per partition: domain -> row positions
+
+    @classmethod
+    def from_hub(cls, hub: Hub, ledger: Ledger, subjects_per_part: int = 0) -> "FhirPlan":
+        ctx = FhirContext.from_hub(hub, ledger)
+        shared = [research_study(ctx), *organizations(ctx), *medications(ctx)]
+        drugs = [r["identifier"][0]["value"] for r in shared if r["resourceType"] == "Medication"]
+        dm = hub.frames["DM"].reset_index(drop=True)
+        frames = {"DM": dm}
+        for domain in SUBJECT_DOMAINS:
+            frame = hub.frames.get(domain)
+            if frame is not None and not frame.empty:
+                frames[domain] = _in_seq_order(frame, domain).reset_index(drop=True)
+        size = subjects_per_part or max(len(dm), 1)
+        n_parts = max(1, -(-len(dm) // size))
+        part_of = {u: i // size for i, u in enumerate(dm["USUBJID"].astype(str))}
+        parts: list[dict] = [{} for _ in range(n_parts)]
+        for domain, frame in frames.items():
+            # rows of subjects not in DM go to partition 0, which reports them (FHIR010)
+            no = frame["USUBJID"].astype(str).map(part_of).fillna(0).astype(int).to_numpy()
+            order = np.argsort(no, kind="stable")
+            bounds = np.searchsorted(no[order], np.arange(n_parts + 1))
+            for k in range(n_parts):
+                parts[k][domain] = order[bounds[k]:bounds[k + 1]]
+        return cls(ctx, shared, drugs, off_study_subjects(hub.frames.get("DS")), frames, parts)
+
+    def build_part(self, k: int) -> FhirResources:
+        """The subject resources of partition ``k`` (findings go to the context's ledger)."""
+        ctx, rows = self.ctx, self.parts[k]
+        out = FhirResources()
+        for dm in _records(self.frames["DM"], rows["DM"]):
+            usubjid = str(dm["USUBJID"])
+            out.subject_ids[usubjid] = str(dm["SUBJID"])
+            out.by_subject[usubjid] = [patient(ctx, dm), research_subject(ctx, dm, self.off_study)]
+        builders = {"VS": (lambda r, k: observation(ctx, "VS", r, k), OBS_KEYS["VS"]),
+                    "RS": (lambda r, k: observation(ctx, "RS", r, k), OBS_KEYS["RS"]),
+                    "MH": (lambda r, k: condition(ctx, r, k), MH_KEYS),
+                    "CM": (lambda r, k: medication_statement(ctx, r, k), CM_KEYS),
+                    "EX": (lambda r, k: medication_administration(ctx, r, k), ex_keys),
+                    "AE": (lambda r, k: adverse_event(ctx, r, k, self.drugs), ae_keys)}
+        for domain in SUBJECT_DOMAINS:
+            if domain not in self.frames:
+                continue
+            build, keys = builders[domain]
+            seen: dict[tuple, int] = {}
+            for rec in _records(self.frames[domain], rows[domain]):
+                key = keys(rec) if callable(keys) else record_keys(rec, keys)
+                seen[key] = seen.get(key, 0) + 1
+                if seen[key] > 1:
+                    ctx.warn("FHIR009", f"two {domain} records share the key {'|'.join(key)}; "
+                             "the second gets an occurrence number in its id",
+                             where_of(rec, domain))
+                    key = (*key, str(seen[key]))
+                res = build(rec, key)
+                if res is None:
+                    continue
+                subject = str(rec["USUBJID"])
+                if subject not in out.by_subject:
+                    ctx.warn("FHIR010", f"{domain} record of a subject not in DM; not written",
+                             where_of(rec, domain), severity="error")
+                    continue
+                out.by_subject[subject].append(res)
+        return out
+
+
 def build_resources(hub: Hub, ledger: Ledger) -> FhirResources:
-    ctx = FhirContext.from_hub(hub, ledger)
-    out = FhirResources()
-    out.shared = [research_study(ctx), *organizations(ctx), *medications(ctx)]
-    drugs = [r["identifier"][0]["value"] for r in out.shared if r["resourceType"] == "Medication"]
-    ds = hub.frames.get("DS")
-    for _, dm in hub.frames["DM"].iterrows():
-        usubjid = str(dm["USUBJID"])
-        out.subject_ids[usubjid] = str(dm["SUBJID"])
-        out.by_subject[usubjid] = [patient(ctx, dm), research_subject(ctx, dm, ds)]
-    builders = [("VS", lambda r, k: observation(ctx, "VS", r, k), OBS_KEYS["VS"]),
-                ("RS", lambda r, k: observation(ctx, "RS", r, k), OBS_KEYS["RS"]),
-                ("MH", lambda r, k: condition(ctx, r, k), MH_KEYS),
-                ("CM", lambda r, k: medication_statement(ctx, r, k), CM_KEYS),
-                ("EX", lambda r, k: medication_administration(ctx, r, k), ex_keys),
-                ("AE", lambda r, k: adverse_event(ctx, r, k, drugs), ae_keys)]
-    for domain, build, keys in builders:
-        frame = hub.frames.get(domain)
-        if frame is None or frame.empty:
-            continue
-        seen: dict[tuple, int] = {}
-        for _, rec in _in_seq_order(frame, domain).iterrows():
-            key = keys(rec) if callable(keys) else record_keys(rec, keys)
-            seen[key] = seen.get(key, 0) + 1
-            if seen[key] > 1:
-                ctx.warn("FHIR009", f"two {domain} records share the key {'|'.join(key)}; the "
-                         "second gets an occurrence number in its id", where_of(rec, domain))
-                key = (*key, str(seen[key]))
-            res = build(rec, key)
-            if res is None:
-                continue
-            subject = str(rec["USUBJID"])
-            if subject not in out.by_subject:
-                ctx.warn("FHIR010", f"{domain} record of a subject not in DM; not written",
-                         where_of(rec, domain), severity="error")
-                continue
-            out.by_subject[subject].append(res)
+    """Every resource of the hub in memory (one partition): for tests and small programs."""
+    plan = FhirPlan.from_hub(hub, ledger)
+    out = plan.build_part(0)
+    out.shared = plan.shared
     return out
+
+
+def _records(frame: pd.DataFrame, rows: np.ndarray) -> list[dict]:
+    """Rows as plain dicts (object columns first: iterating string arrays is slow)."""
+    return frame.iloc[rows].astype(object).to_dict("records")
 
 
 def _in_seq_order(frame: pd.DataFrame, domain: str) -> pd.DataFrame:

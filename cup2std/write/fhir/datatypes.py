@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -45,7 +46,11 @@ def fhir_datetime(value, timezone: str = "") -> tuple[str | None, str]:
     """SDTM --DTC -> (FHIR dateTime, note on what could not be carried: '' when nothing)."""
     if is_blank(value):
         return None, ""
-    text = str(value).strip()
+    return _fhir_datetime(str(value).strip(), timezone)
+
+
+@lru_cache(maxsize=1 << 16)
+def _fhir_datetime(text: str, timezone: str) -> tuple[str | None, str]:
     if _DATE.match(text):
         return text, ""
     m = _DATETIME.match(text)

@@ -56,7 +56,7 @@ def organizations(ctx: FhirContext) -> list[dict]:
     dm = ctx.hub.frames["DM"]
     source = ctx.settings.get("site_name", "SUPPDM.SITENAME")
     out, seen = [], set()
-    for _, rec in dm.iterrows():
+    for rec in dm.to_dict("records"):
         site = rec.get("SITEID")
         if is_blank(site) or site in seen:
             continue

@@ -38,7 +38,7 @@ def patient(ctx: FhirContext, dm: pd.Series) -> dict:
     return res
 
 
-def research_subject(ctx: FhirContext, dm: pd.Series, ds: pd.DataFrame | None) -> dict:
+def research_subject(ctx: FhirContext, dm, ds) -> dict:
     """ResearchSubject: status from disposition, period RFSTDTC-RFPENDTC, planned/actual arm."""
     usubjid = str(dm["USUBJID"])
     res: dict = {"resourceType": "ResearchSubject", "id": ctx.id("ResearchSubject", usubjid),
@@ -60,9 +60,22 @@ def research_subject(ctx: FhirContext, dm: pd.Series, ds: pd.DataFrame | None) -
     return res
 
 
-def _status(ds: pd.DataFrame | None, usubjid: str) -> str:
-    """off-study once a disposition event is recorded, else on-study."""
+def _status(ds, usubjid: str) -> str:
+    """off-study once a disposition event is recorded, else on-study.
+
+    ``ds`` is the DS frame or (faster) the set of USUBJIDs with a disposition event.
+    """
+    if isinstance(ds, pd.DataFrame):
+        ds = off_study_subjects(ds)
+    return "off-study" if ds and usubjid in ds else "on-study"
+
+
+def off_study_subjects(ds: pd.DataFrame | None) -> set:
+    """USUBJIDs with a DSCAT = DISPOSITION EVENT record.
+
+    >>> off_study_subjects(pd.DataFrame({"USUBJID": ["a", "b"], "DSCAT": ["DISPOSITION EVENT", "X"]}))
+    {'a'}
+    """
     if ds is None or ds.empty or "DSCAT" not in ds:
-        return "on-study"
-    mine = ds[(ds["USUBJID"] == usubjid) & (ds["DSCAT"] == "DISPOSITION EVENT")]
-    return "off-study" if len(mine) else "on-study"
+        return set()
+    return set(ds.loc[ds["DSCAT"] == "DISPOSITION EVENT", "USUBJID"].astype(str))

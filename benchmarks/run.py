@@ -1,0 +1,206 @@
+"""Benchmark ``cup2std convert`` at registry scale and write benchmarks/results.md.
+
+For each size N (default 1,000, 10,000 and 100,000 patients) a synthetic export is generated
+once (``cup2std synth``, seed 1, in /tmp/cup2std-bench/) and converted with every output
+(SDTM XPT, define.xml, FHIR NDJSON and bundles, validation reports). Measured from outside,
+per run: wall time, CPU time (user + system of the process and its workers) and peak memory
+(largest single process, from ``wait4``; and the sum over the process tree, sampled from
+/proc every 0.1 s); from the conversion log: the time of every stage. In the same run the
+floor (benchmarks/floor.py: pandas reads the CSVs, pyreadstat writes the XPT files) is timed
+the same way.
+
+    python benchmarks/run.py                    # 1,000 / 10,000 / 100,000 patients
+    python benchmarks/run.py --sizes 1000 10000 --repeat 3
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+WORK = Path("/tmp/cup2std-bench")
+GOALS = {10_000: (20.0, 1.5), 100_000: (240.0, 4.0)}   # seconds, GB
+
+
+def tree_rss(pid: int) -> int:
+    """RSS in bytes of a process and all its descendants (Linux /proc)."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/statm") as fh:
+                total += int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            with open(f"/proc/{p}/task/{p}/children") as fh:
+                todo += [int(c) for c in fh.read().split()]
+        except (FileNotFoundError, ProcessLookupError, ValueError):
+            continue
+    return total
+
+
+def measure(cmd: list[str]) -> dict:
+    """Run ``cmd``; wall, cpu, peak RSS (largest process, and process tree), stdout."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    peak_tree = [0]
+    stop = threading.Event()
+
+    def sample():
+        while not stop.is_set():
+            peak_tree[0] = max(peak_tree[0], tree_rss(proc.pid))
+            stop.wait(0.1)
+    threading.Thread(target=sample, daemon=True).start()
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    stop.set()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
+            "peak": usage.ru_maxrss * 1024, "peak_tree": peak_tree[0],
+            "exit": proc.returncode, "stdout": out.decode("utf-8", "replace")}
+
+
+def synth(n: int) -> Path:
+    folder = WORK / f"synth-{n}"
+    if not (folder / "patients.csv").exists():
+        subprocess.run([sys.executable, "-m", "cup2std.cli", "synth", "--patients", str(n),
+                        "--out", str(folder), "--seed", "1"], check=True,
+                       stdout=subprocess.DEVNULL)
+    return folder
+
+
+def run_size(n: int, repeat: int) -> dict:
+    src = synth(n)
+    out, floor_out = WORK / f"out-{n}", WORK / f"floor-{n}"
+    runs, floors = [], []
+    for _ in range(repeat):
+        shutil.rmtree(out, ignore_errors=True)
+        r = measure([sys.executable, "-m", "cup2std.cli", "convert", str(src), "--out", str(out),
+                     "--quiet"])
+        log = json.loads((out / "conversion-log.json").read_text())
+        r["stages"] = log["timings_seconds"]
+        r["log"] = log
+        runs.append(r)
+        shutil.rmtree(floor_out, ignore_errors=True)
+        f = measure([sys.executable, str(HERE / "floor.py"), str(src), str(floor_out)])
+        f["inside"] = json.loads(f["stdout"].strip().splitlines()[-1])["seconds"]
+        floors.append(f)
+    best = sorted(runs, key=lambda r: r["wall"])[len(runs) // 2]
+    floor = sorted(floors, key=lambda r: r["wall"])[len(floors) // 2]
+    log = best["log"]
+    return {"n": n, "run": best, "floor": floor, "repeat": repeat,
+            "rows": log["sources"], "outputs": log.get("outputs", {}),
+            "findings": log["findings"]}
+
+
+def sdtm_seconds(stages: dict) -> float:
+    return sum(stages.get(k, 0.0) for k in ("read", "map", "validate", "write_xpt"))
+
+
+def machine() -> str:
+    cpu = ""
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
+                   if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    import pandas
+    return (f"{cpu or platform.processor()}, {os.cpu_count()} cores, {mem:.0f} GiB; "
+            f"{platform.system()} {platform.release()}; Python {platform.python_version()}, "
+            f"pandas {pandas.__version__}")
+
+
+def gb(b: float) -> str:
+    return f"{b / 2**30:.2f}"
+
+
+def render(results: list[dict]) -> str:
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        "# cup2std at registry scale", "",
+        f"Measured {now} by `python benchmarks/run.py` on: {machine()}.", "",
+        "Input: `cup2std synth --patients N --seed 1` (reference layout). Output: everything "
+        "`cup2std convert` writes (SDTM XPT, define.xml, FHIR NDJSON and bundles, validation "
+        "findings and reports). Times in seconds; memory in GiB: *peak* is the largest single "
+        "process (`wait4` maxrss), *tree* the sampled sum over the process and its workers "
+        "(shared pages counted in each). Floor: benchmarks/floor.py (pandas reads the CSVs, "
+        "pyreadstat writes XPT), timed in the same run. *SDTM part* = read + map + validate + "
+        "write_xpt stages; the ratio compares it with the floor's time after its imports.", "",
+        "| patients | AEs | EX rows | FHIR resources | wall | CPU | peak | tree | floor wall | "
+        "floor peak | SDTM part | SDTM / floor |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in results:
+        run, floor = r["run"], r["floor"]
+        res = sum(r["outputs"].get("fhir", {}).get("resources", {}).values())
+        sdtm = sdtm_seconds(run["stages"])
+        lines.append(
+            f"| {r['n']:,} | {r['rows']['adverse_events']['rows_read']:,} | "
+            f"{r['rows']['administrations']['rows_read']:,} | {res:,} | {run['wall']:.1f} | "
+            f"{run['cpu']:.1f} | {gb(run['peak'])} | {gb(run['peak_tree'])} | "
+            f"{floor['wall']:.1f} | {gb(floor['peak'])} | {sdtm:.1f} | "
+            f"{sdtm / max(floor['inside'], 1e-9):.1f}x |")
+    stages = sorted({k for r in results for k in r["run"]["stages"]},
+                    key=lambda k: list(results[-1]["run"]["stages"]).index(k)
+                    if k in results[-1]["run"]["stages"] else 99)
+    lines += ["", "Stages (seconds, from conversion-log.json `timings_seconds`):", "",
+              "| patients | " + " | ".join(stages) + " |",
+              "|---:|" + "---:|" * len(stages)]
+    for r in results:
+        lines.append(f"| {r['n']:,} | " + " | ".join(
+            f"{r['run']['stages'].get(k, 0):.1f}" for k in stages) + " |")
+    lines += ["", "Goals (2 cores): 10,000 patients <= 20 s and <= 1.5 GB; 100,000 <= 240 s and "
+              "<= 4 GB; SDTM part within 3x of the floor.", ""]
+    for r in results:
+        n, run = r["n"], r["run"]
+        verdict = []
+        if n in GOALS:
+            t, m = GOALS[n]
+            verdict.append(f"time {'met' if run['wall'] <= t else 'NOT met'} "
+                           f"({run['wall']:.1f} s vs {t:.0f} s)")
+            verdict.append(f"memory {'met' if run['peak_tree'] / 2**30 <= m else 'NOT met'} "
+                           f"(tree {gb(run['peak_tree'])} GiB vs {m} GB)")
+        ratio = sdtm_seconds(run["stages"]) / max(r["floor"]["inside"], 1e-9)
+        verdict.append(f"SDTM/floor {ratio:.1f}x ({'met' if ratio <= 3 else 'NOT met'})")
+        verdict.append(f"findings {r['findings']}, exit {run['exit']}")
+        lines.append(f"- {n:,} patients: " + "; ".join(verdict))
+    if len(results) > 1:
+        a, b = results[0], results[-1]
+        per = [r["run"]["wall"] / r["n"] * 1000 for r in results]
+        lines.append("- time per 1,000 patients: " + ", ".join(
+            f"{p:.2f} s ({r['n']:,})" for p, r in zip(per, results)))
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    ap.add_argument("--repeat", type=int, default=1, help="runs per size (the median is shown)")
+    ap.add_argument("--out", default=str(HERE / "results.md"))
+    args = ap.parse_args(argv)
+    WORK.mkdir(parents=True, exist_ok=True)
+    results = []
+    for n in args.sizes:
+        print(f"{n:,} patients ...", file=sys.stderr, flush=True)
+        results.append(run_size(n, args.repeat))
+        shutil.rmtree(WORK / f"out-{n}", ignore_errors=True)
+        for r in results:
+            r["run"].pop("log", None)
+        (WORK / "results.json").write_text(json.dumps(results, indent=1))
+    text = render(results)
+    Path(args.out).write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
