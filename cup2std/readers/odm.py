@@ -173,7 +173,10 @@ def _local(elem) -> str | None:
     """Local name of an ODM element; None for vendor extensions (other namespaces)."""
     if not isinstance(elem.tag, str):
         return None
-    q = etree.QName(elem)
+    try:
+        q = etree.QName(elem)
+    except ValueError:  # a prefix whose namespace was never declared: not ODM's
+        return None
     return q.localname if q.namespace in (ODM_NS, None) else None
 
 

@@ -50,3 +50,15 @@ def test_formula_text_lands_inert_in_report_csv(sample_copy, mapping_path, tmp_p
     hits = [c for c in cells if "HYPERLINK" in c]
     assert hits and all(c.startswith("'=") for c in hits)
     assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+
+
+def test_undeclared_vendor_prefix_gives_data_or_a_clean_refusal(tmp_path):
+    """Random bytes once broke a namespace declaration and lxml's QName raised ValueError."""
+    text = ODM.decode("utf-8").replace(
+        'xmlns:OpenClinica="http://www.openclinica.org/ns/odm_ext_v130/v3.1"', 'xmlns:Open="x"', 1)
+    p = tmp_path / "x.xml"
+    p.write_text(text, encoding="utf-8")
+    try:
+        read_source(p, ODM_SPEC.source)
+    except SourceError as exc:
+        assert "x.xml" in str(exc)
