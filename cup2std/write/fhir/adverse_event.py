@@ -40,7 +40,7 @@ def adverse_event(ctx: FhirContext, rec: pd.Series, keys: tuple, drugs: list[str
         ext.append({"url": AE_IG + "ae-grade", "valueCodeableConcept": grade})
     if not is_blank(rec.get("AETERM")):
         ext.append({"url": AE_IG + "note", "valueAnnotation": {"text": str(rec["AETERM"])}})
-    end = ctx.datetime(rec.get("AEENDTC"), where_of(rec, "AE", "AEENDTC"))
+    end = ctx.datetime_of(rec, "AE", "AEENDTC")
     if end:
         ext.append({"url": AE_IG + "resolve-date", "valueDateTime": end})
     ext += _per_drug(ctx, rec, drugs)
@@ -54,7 +54,7 @@ def adverse_event(ctx: FhirContext, rec: pd.Series, keys: tuple, drugs: list[str
         "event": _event(ctx, rec),
         "subject": ctx.ref("Patient", usubjid),
     }
-    start = ctx.datetime(rec.get("AESTDTC"), where_of(rec, "AE", "AESTDTC"))
+    start = ctx.datetime_of(rec, "AE", "AESTDTC")
     if start:
         res["date"] = start
     if not is_blank(rec.get("AESER")):

@@ -65,7 +65,7 @@ def observation(ctx: FhirContext, domain: str, rec: pd.Series, keys: tuple) -> d
                  "code": {"coding": [coding(ctx.sys("loinc"), entry)],
                           "text": str(rec.get(f"{domain}TEST", testcd))},
                  "subject": ctx.ref("Patient", rec["USUBJID"])}
-    when = ctx.datetime(rec.get(f"{domain}DTC"), where_of(rec, domain, f"{domain}DTC"))
+    when = ctx.datetime_of(rec, domain, f"{domain}DTC")
     if when:
         res["effectiveDateTime"] = when
     unit = "" if is_blank(rec.get(f"{domain}STRESU")) else str(rec[f"{domain}STRESU"])
@@ -91,7 +91,7 @@ def condition(ctx: FhirContext, rec: pd.Series, keys: tuple) -> dict:
         res["category"] = [{"text": str(rec["MHCAT"])}]
     res["code"] = {"text": str(rec["MHTERM"])}
     res["subject"] = ctx.ref("Patient", rec["USUBJID"])
-    onset = ctx.datetime(rec.get("MHSTDTC"), where_of(rec, "MH", "MHSTDTC"))
+    onset = ctx.datetime_of(rec, "MH", "MHSTDTC")
     if onset:
         res["onsetDateTime"] = onset
     notes = _notes(ctx, "MH", rec)
@@ -112,8 +112,8 @@ def medication_statement(ctx: FhirContext, rec: pd.Series, keys: tuple) -> dict:
         res["category"] = {"text": str(rec["CMCAT"])}
     res["medicationCodeableConcept"] = {"text": str(rec["CMTRT"])}
     res["subject"] = ctx.ref("Patient", rec["USUBJID"])
-    start = ctx.datetime(rec.get("CMSTDTC"), where_of(rec, "CM", "CMSTDTC"))
-    end = ctx.datetime(rec.get("CMENDTC"), where_of(rec, "CM", "CMENDTC"))
+    start = ctx.datetime_of(rec, "CM", "CMSTDTC")
+    end = ctx.datetime_of(rec, "CM", "CMENDTC")
     if start and end:
         res["effectivePeriod"] = {"start": start, "end": end}
     elif start:

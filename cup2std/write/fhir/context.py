@@ -108,6 +108,20 @@ class FhirContext:
             self.warn("FHIR002", note, where)
         return out
 
+    def datetime_of(self, record: dict, domain: str, variable: str) -> str | None:
+        """FHIR dateTime of ``record[variable]``; the finding's location is built only if needed."""
+        out, note = fhir_datetime(record.get(variable), self.settings["timezone"])
+        if note:
+            self.warn("FHIR002", note, where_of(record, domain, variable))
+        return out
+
+    def date_of(self, record: dict, domain: str, variable: str) -> str | None:
+        """FHIR date of ``record[variable]`` (see ``datetime_of``)."""
+        out, note = fhir_date(record.get(variable))
+        if note:
+            self.warn("FHIR002", note, where_of(record, domain, variable))
+        return out
+
     def date(self, value, where: dict) -> str | None:
         out, note = fhir_date(value)
         if note:

@@ -35,10 +35,13 @@ def is_blank(value) -> bool:
     >>> is_blank(float("nan")), is_blank(" "), is_blank("N")
     (True, True, False)
     """
+    t = type(value)
+    if t is str:
+        return not value or value.isspace()
     if value is None:
         return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
+    if isinstance(value, float):
+        return math.isnan(value)
     return str(value).strip() == ""
 
 

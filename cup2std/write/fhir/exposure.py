@@ -31,8 +31,8 @@ def ex_keys(rec: pd.Series) -> tuple:
 
 def medication_administration(ctx: FhirContext, rec: pd.Series, keys: tuple) -> dict | None:
     usubjid, drug = str(rec["USUBJID"]), str(rec["EXTRT"])
-    start = ctx.datetime(rec.get("EXSTDTC"), where_of(rec, "EX", "EXSTDTC"))
-    end = ctx.datetime(rec.get("EXENDTC"), where_of(rec, "EX", "EXENDTC"))
+    start = ctx.datetime_of(rec, "EX", "EXSTDTC")
+    end = ctx.datetime_of(rec, "EX", "EXENDTC")
     eff = effective(start, end)
     if not eff:
         ctx.warn("FHIR004", "EX record without EXSTDTC or EXENDTC cannot be a "

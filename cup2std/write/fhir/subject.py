@@ -23,10 +23,10 @@ def patient(ctx: FhirContext, dm: pd.Series) -> dict:
     sex = "" if is_blank(dm.get("SEX")) else str(dm["SEX"])
     if sex:
         res["gender"] = GENDER.get(sex, "unknown")
-    birth = ctx.date(dm.get("BRTHDTC"), where_of(dm, "DM", "BRTHDTC"))
+    birth = ctx.date_of(dm, "DM", "BRTHDTC")
     if birth:
         res["birthDate"] = birth
-    death = ctx.datetime(dm.get("DTHDTC"), where_of(dm, "DM", "DTHDTC"))
+    death = ctx.datetime_of(dm, "DM", "DTHDTC")
     if death:
         res["deceasedDateTime"] = death
     elif str(dm.get("DTHFL", "")) == "Y":
@@ -46,7 +46,7 @@ def research_subject(ctx: FhirContext, dm, ds) -> dict:
                  "status": _status(ds, usubjid)}
     period = {}
     for key, var in (("start", "RFSTDTC"), ("end", "RFPENDTC")):
-        val = ctx.datetime(dm.get(var), where_of(dm, "DM", var))
+        val = ctx.datetime_of(dm, "DM", var)
         if val:
             period[key] = val
     if period:
