@@ -163,7 +163,9 @@ def _supp_index(hub: Hub) -> dict:
     for name, df in hub.frames.items():
         if not name.startswith("SUPP") or df.empty:
             continue
-        for r in df.itertuples(index=False):
-            key = (r.RDOMAIN, r.USUBJID, "" if is_blank(r.IDVARVAL) else str(r.IDVARVAL))
-            index.setdefault(key, {})[r.QNAM] = "" if is_blank(r.QVAL) else str(r.QVAL)
+        cols = [df[c].astype(object).to_numpy().tolist()
+                for c in ("RDOMAIN", "USUBJID", "IDVARVAL", "QNAM", "QVAL")]
+        for rdomain, usubjid, idvarval, qnam, qval in zip(*cols):
+            key = (rdomain, usubjid, "" if is_blank(idvarval) else str(idvarval))
+            index.setdefault(key, {})[qnam] = "" if is_blank(qval) else str(qval)
     return index
