@@ -37,10 +37,12 @@ from cup2std.write.fhir.check_models import check_resource
 _VERDICTS: dict[tuple, bool] = {}   # (resourceType, shape) -> representative passed
 
 # Literal needles (fast bytes.count/find) for empty text, blank edges and null values. orjson
-# writes no spaces between tokens and escapes '"' inside text, so ' "' can only be a text that
-# ends in a space; a false alarm costs one model check.
-_NEEDLES = (b'":""', b'":" ', b'":"\\', b' "', b'\\n"', b'\\t"', b'\\r"',
-            b':null', b'[null', b',null')
+# writes no spaces between tokens and escapes '"' inside text, so '" ' and ' "' can only be a
+# text that starts or ends with a space; a false alarm costs one model check. The needles of a
+# group are searched only when the group's cheap gate occurs at all (usually it does not).
+_NEEDLES = ((None, (b'""', b'" ', b' "')),
+            (b"\\", (b'"\\', b'\\n"', b'\\t"', b'\\r"')),
+            (b"null", (b':null', b'[null', b',null')))
 # One pattern per date element, each with a literal prefix (much faster than one alternation).
 _DATE_VALUES = tuple(re.compile(p + rb'":"([^"]*)"') for p in (
     rb'"date', rb'"start', rb'"end', rb'"birthDate', rb'"recordedDate', rb'DateTime'))
@@ -84,21 +86,23 @@ def value_suspects(texts: list[bytes]) -> set[int]:
     """Indices of resources with a value that some FHIR primitive type would reject.
 
     >>> sorted(value_suspects([b'{"id":"a","date":"2020-02-30"}', b'{"id":"b","x":" y"}',
-    ...                        b'{"id":"c","date":"2020-02"}', b'{"id":"d e"}']))
-    [0, 1, 3]
+    ...                        b'{"id":"c","date":"2020-02"}', b'{"id":"d e"}',
+    ...                        b'{"id":"e","x":[null]}', b'{"id":"f","x":"y\\\\n"}']))
+    [0, 1, 3, 4, 5]
     """
     if not texts:
         return set()
     blob = b"\n".join(texts)
     ends = np.cumsum([len(t) + 1 for t in texts])
     hits: list[int] = []
-    for needle in _NEEDLES:
-        if not blob.count(needle):
+    for gate, needles in _NEEDLES:
+        if gate is not None and gate not in blob:
             continue
-        at = blob.find(needle)
-        while at >= 0:
-            hits.append(at)
-            at = blob.find(needle, at + 1)
+        for needle in needles:
+            at = blob.find(needle)
+            while at >= 0:
+                hits.append(at)
+                at = blob.find(needle, at + 1)
     for pattern in _DATE_VALUES:
         bad = {v for v in set(pattern.findall(blob)) if not _date_ok(v)}
         if bad:   # rare: locate the resources that carry them
