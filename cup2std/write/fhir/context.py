@@ -50,6 +50,7 @@ class FhirContext:
     settings: dict = field(default_factory=dict)
     term: dict = field(default_factory=dict)
     supp: dict = field(default_factory=dict)
+    refs: dict = field(default_factory=dict, repr=False)   # (type, keys) -> "Type/id"
 
     @classmethod
     def from_hub(cls, hub: Hub, ledger: Ledger) -> "FhirContext":
@@ -62,10 +63,14 @@ class FhirContext:
     # -- ids and references ----------------------------------------------------------------
     def id(self, rtype: str, *keys) -> str:
         """Deterministic id from study, resource type and natural keys."""
-        return uuid5_text("|".join([self.study, rtype, *(str(k) for k in keys)]))
+        return uuid5_text("|".join([self.study, rtype, *map(str, keys)]))
 
     def ref(self, rtype: str, *keys, display: str | None = None) -> dict:
-        out = {"reference": f"{rtype}/{self.id(rtype, *keys)}"}
+        """A Reference (a new dict each time; the reference text is computed once per target)."""
+        target = self.refs.get((rtype, keys))
+        if target is None:
+            target = self.refs[(rtype, keys)] = f"{rtype}/{self.id(rtype, *keys)}"
+        out = {"reference": target}
         if display:
             out["display"] = display
         return out
@@ -136,7 +141,6 @@ class FhirContext:
 _NS = ID_NAMESPACE.bytes
 
 
-@lru_cache(maxsize=1 << 16)
 def uuid5_text(name: str) -> str:
     """``str(uuid.uuid5(ID_NAMESPACE, name))`` without building UUID objects (hot path).
 
