@@ -65,11 +65,12 @@ class FhirPlan:
                 frames[domain] = _in_seq_order(frame, domain).reset_index(drop=True)
         size = subjects_per_part or max(len(dm), 1)
         n_parts = max(1, -(-len(dm) // size))
-        part_of = {u: i // size for i, u in enumerate(dm["USUBJID"].astype(str))}
+        subjects = pd.Index(dm["USUBJID"].astype(str).to_numpy(dtype=object))
         parts: list[dict] = [{} for _ in range(n_parts)]
         for domain, frame in frames.items():
-            # rows of subjects not in DM go to partition 0, which reports them (FHIR010)
-            no = frame["USUBJID"].astype(str).map(part_of).fillna(0).astype(int).to_numpy()
+            # rows of subjects not in DM go to partition 0, which reports them (FHIR010);
+            at = _dm_positions(subjects, frame["USUBJID"].astype(str).to_numpy(dtype=object))
+            no = np.where(at < 0, 0, at // size)
             order = np.argsort(no, kind="stable")
             bounds = np.searchsorted(no[order], np.arange(n_parts + 1))
             for k in range(n_parts):
@@ -129,6 +130,18 @@ def _records(frame: pd.DataFrame, rows: np.ndarray) -> list[dict]:
     cols = list(sub.columns)
     values = [sub[c].astype(object).to_numpy().tolist() for c in cols]
     return [dict(zip(cols, row)) for row in zip(*values)]
+
+
+def _dm_positions(index: pd.Index, values: np.ndarray) -> np.ndarray:
+    """Row in DM of each value's subject (-1 when absent; a USUBJID twice in DM: its last row).
+
+    >>> _dm_positions(pd.Index(["a", "b", "a"]), np.array(["a", "c", "b"], dtype=object)).tolist()
+    [2, -1, 1]
+    """
+    if index.is_unique:
+        return index.get_indexer(values)
+    last = {u: i for i, u in enumerate(index)}
+    return np.array([last.get(v, -1) for v in values], dtype=np.int64)
 
 
 def _in_seq_order(frame: pd.DataFrame, domain: str) -> pd.DataFrame:
