@@ -43,9 +43,25 @@ _CHECK: str = "shapes"
 @register_writer("fhir")
 def write_fhir(hub, staging: Path, datasets: dict, ledger) -> dict:
     """Write NDJSON per type and one transaction Bundle per subject below ``staging/fhir``."""
-    global _PLAN, _OUT, _CHECK
     opts = getattr(hub, "options", None) or RunOptions()
+    # Millions of short-lived acyclic dicts: the cyclic collector would rescan the growing heap
+    # again and again (half of the time); nothing built here forms a cycle.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _write_fhir(hub, staging, ledger, opts)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _write_fhir(hub, staging: Path, ledger, opts: RunOptions) -> dict:
+    global _PLAN, _OUT, _CHECK
     plan = FhirPlan.from_hub(hub, ledger, opts.subjects_per_partition)
+    check_resource({"resourceType": "Patient", "id": "warm"})   # load the models before forking
+    shared_texts = [orjson.dumps(r) for r in plan.shared]
+    invalid = _report(ledger, plan.shared,
+                      check_resources(plan.shared, shared_texts, opts.fhir_check))
     out = staging / "fhir"
     (out / "bundles").mkdir(parents=True, exist_ok=True)
     (out / ".parts").mkdir(parents=True, exist_ok=True)
@@ -53,12 +69,7 @@ def write_fhir(hub, staging: Path, datasets: dict, ledger) -> dict:
     n_parts = len(plan.parts)
     jobs = max(1, min(opts.resolved_jobs(), n_parts))
     bar = Bar("FHIR", len(plan.frames["DM"]))
-    findings, invalid, counts, done = [], 0, {}, 0
-    check_resource({"resourceType": "Patient", "id": "warm"})   # load the models before forking
-    # Millions of short-lived acyclic dicts: the cyclic collector would rescan the growing heap
-    # again and again (half of the time); nothing built here forms a cycle.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
+    findings, counts, done = [], {}, 0
     try:
         if jobs == 1:
             results = map(_write_part, range(n_parts))
@@ -78,8 +89,6 @@ def write_fhir(hub, staging: Path, datasets: dict, ledger) -> dict:
             pool.join()
     finally:
         _PLAN = None
-        if gc_was_enabled:
-            gc.enable()
     bar.done()
     findings.sort(key=_finding_order)
     ledger.findings.extend(findings)
@@ -103,12 +112,7 @@ def _write_part(k: int) -> tuple[list, int, dict]:
     res = plan.build_part(k)
     flat = [r for rs in res.by_subject.values() for r in rs]
     texts = [orjson.dumps(r) for r in flat]
-    problems = check_resources(flat, texts, _CHECK)
-    for i, found in problems:
-        for p in found:
-            ledger.finding("FHIR001", "error", f"FHIR R4 model check failed: {p}. This is a "
-                           "cup2std defect or an unusual value; please report it",
-                           domain=flat[i]["resourceType"], value=flat[i]["id"])
+    problems = _report(ledger, flat, check_resources(flat, texts, _CHECK))
     by_type: dict[str, list[bytes]] = {}
     for r, t in zip(flat, texts):
         by_type.setdefault(r["resourceType"], []).append(t)
@@ -117,7 +121,17 @@ def _write_part(k: int) -> tuple[list, int, dict]:
     _write_bundles(out / "bundles", plan, res, texts)
     found = ledger.findings[start:]
     del ledger.findings[start:]
-    return found, len(problems), {t: len(v) for t, v in by_type.items()}
+    return found, problems, {t: len(v) for t, v in by_type.items()}
+
+
+def _report(ledger, resources: list[dict], problems: list[tuple[int, list[str]]]) -> int:
+    """One FHIR001 error per model problem; returns the number of resources that failed."""
+    for i, found in problems:
+        for p in found:
+            ledger.finding("FHIR001", "error", f"FHIR R4 model check failed: {p}. This is a "
+                           "cup2std defect or an unusual value; please report it",
+                           domain=resources[i]["resourceType"], value=resources[i]["id"])
+    return len(problems)
 
 
 def _write_bundles(folder: Path, plan: FhirPlan, res: FhirResources, texts: list[bytes]) -> None:
