@@ -70,6 +70,7 @@ def _write_fhir(hub, staging: Path, ledger, opts: RunOptions) -> dict:
     jobs = max(1, min(opts.resolved_jobs(), n_parts))
     bar = Bar("FHIR", len(plan.frames["DM"]))
     findings, counts, done = [], {}, 0
+    ndjson = _NdjsonFiles(out, plan.shared, shared_texts)
     try:
         if jobs == 1:
             results = map(_write_part, range(n_parts))
@@ -82,6 +83,7 @@ def _write_fhir(hub, staging: Path, ledger, opts: RunOptions) -> dict:
             invalid += part_invalid
             for t, n in part_counts.items():
                 counts[t] = counts.get(t, 0) + n
+            ndjson.append_part(k, part_counts)   # while the workers build the next parts
             done += len(plan.parts[k]["DM"])
             bar.update(done)
         if pool:
@@ -89,10 +91,11 @@ def _write_fhir(hub, staging: Path, ledger, opts: RunOptions) -> dict:
             pool.join()
     finally:
         _PLAN = None
+        ndjson.close()
     bar.done()
     findings.sort(key=_finding_order)
     ledger.findings.extend(findings)
-    files = _join_parts(out, plan, n_parts, counts)
+    files = ndjson.counts(counts)
     shutil.rmtree(out / ".parts", ignore_errors=True)
     os.sync()   # the files were written without one fsync each; make them durable at once
     return {"resources": files, "bundles": len(plan.frames["DM"]),
@@ -156,24 +159,43 @@ def _write_bundles(folder: Path, plan: FhirPlan, res: FhirResources, texts: list
         (folder / bundle_file_name(subject)).write_bytes(text)
 
 
-def _join_parts(out: Path, plan: FhirPlan, n_parts: int, counts: dict) -> dict:
-    """OUT/fhir/<Type>.ndjson: shared resources, then the partitions' parts in order."""
-    shared: dict[str, list[bytes]] = {}
-    for r in plan.shared:
-        shared.setdefault(r["resourceType"], []).append(orjson.dumps(r))
-    files = {}
-    for rtype in sorted(set(shared) | set(counts)):
-        with open(out / f"{rtype}.ndjson", "wb", buffering=0) as fh:
-            if rtype in shared:
-                data = memoryview(b"\n".join(shared[rtype]) + b"\n")
+class _NdjsonFiles:
+    """OUT/fhir/<Type>.ndjson: the shared resources, then the partitions' parts in order.
+
+    Parts are appended as they arrive (in partition order), so joining overlaps the building.
+    """
+
+    def __init__(self, out: Path, shared: list[dict], texts: list[bytes]):
+        self.out, self.handles = out, {}
+        self.shared: dict[str, list[bytes]] = {}
+        for r, t in zip(shared, texts):
+            self.shared.setdefault(r["resourceType"], []).append(t)
+        for rtype in self.shared:
+            self._handle(rtype)
+
+    def _handle(self, rtype: str):
+        fh = self.handles.get(rtype)
+        if fh is None:
+            fh = self.handles[rtype] = open(self.out / f"{rtype}.ndjson", "wb", buffering=0)
+            if rtype in self.shared:
+                data = memoryview(b"\n".join(self.shared[rtype]) + b"\n")
                 while data:   # a raw file may take less than all at once
                     data = data[fh.write(data):]
-            for k in range(n_parts):
-                part = out / ".parts" / f"{rtype}.{k:06d}"
-                if part.exists():
-                    _append(part, fh)
-        files[rtype] = len(shared.get(rtype, [])) + counts.get(rtype, 0)
-    return files
+        return fh
+
+    def append_part(self, k: int, part_counts: dict) -> None:
+        for rtype in sorted(part_counts):
+            part = self.out / ".parts" / f"{rtype}.{k:06d}"
+            _append(part, self._handle(rtype))
+            part.unlink()
+
+    def close(self) -> None:
+        for fh in self.handles.values():
+            fh.close()
+
+    def counts(self, counts: dict) -> dict:
+        return {t: len(self.shared.get(t, [])) + counts.get(t, 0)
+                for t in sorted(set(self.shared) | set(counts))}
 
 
 def _append(part: Path, fh) -> None:
