@@ -125,11 +125,27 @@ def _outcome(ctx: FhirContext, rec: pd.Series) -> dict | None:
 
 
 def _per_drug(ctx: FhirContext, rec: pd.Series, drugs: list[str]) -> list[dict]:
-    """suspect-entity (causality) and mitigating-action for each study drug the mapping names."""
-    out, seq = [], rec.get("AESEQ")
-    for drug in drugs:
-        source = ctx.settings.get("causality", {}).get(drug)
-        rel = ctx.value(rec, source, "AE", seq) if source else ""
+    """suspect-entity (causality) and mitigating-action for each study drug the mapping names.
+
+    The extensions depend only on the drugs' values, so they are built once per combination
+    of values (the dicts are shared between resources and never changed after building).
+    """
+    seq = rec.get("AESEQ")
+    causality, action = ctx.settings.get("causality", {}), ctx.settings.get("action", {})
+    rels = tuple(ctx.value(rec, causality[d], "AE", seq) if causality.get(d) else ""
+                 for d in drugs)
+    actions = tuple(ctx.value(rec, action[d], "AE", seq) if action.get(d) else ""
+                    for d in drugs)
+    key = ("per_drug", tuple(drugs), rels, actions)
+    built = ctx.memo.get(key)
+    if built is None:
+        built = ctx.memo[key] = _drug_extensions(ctx, drugs, rels, actions)
+    return list(built)
+
+
+def _drug_extensions(ctx: FhirContext, drugs: list[str], rels: tuple, actions: tuple) -> list:
+    out = []
+    for drug, rel in zip(drugs, rels):
         if rel:
             entry = ctx.term["relatedness"].get(rel)
             concept = ({"coding": [coding(ctx.sys("ncit"), entry)], "text": rel} if entry
@@ -138,9 +154,7 @@ def _per_drug(ctx: FhirContext, rec: pd.Series, drugs: list[str]) -> list[dict]:
                 {"url": "instance", "valueReference": ctx.ref("Medication", drug, display=drug)},
                 {"url": "causality", "extension": [
                     {"url": "entityRelatedness", "valueCodeableConcept": concept}]}]})
-    for drug in drugs:
-        source = ctx.settings.get("action", {}).get(drug)
-        action = ctx.value(rec, source, "AE", seq) if source else ""
+    for drug, action in zip(drugs, actions):
         if action:
             term = ctx.hub_ct_code("ACN", action)
             concept = {"text": f"{drug}: {action}"}

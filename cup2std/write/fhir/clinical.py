@@ -30,6 +30,8 @@ def key_text(value) -> str:
     >>> key_text(101.0), key_text(None), key_text("A")
     ('101', '', 'A')
     """
+    if type(value) is str:
+        return "" if not value or value.isspace() else value
     if is_blank(value):
         return ""
     if isinstance(value, float):

@@ -51,6 +51,7 @@ class FhirContext:
     term: dict = field(default_factory=dict)
     supp: dict = field(default_factory=dict)
     refs: dict = field(default_factory=dict, repr=False)   # (type, keys) -> "Type/id"
+    memo: dict = field(default_factory=dict, repr=False)   # builders' parts built once
 
     @classmethod
     def from_hub(cls, hub: Hub, ledger: Ledger) -> "FhirContext":
