@@ -115,7 +115,8 @@ def _write_part(k: int) -> tuple[list, int, dict]:
     res = plan.build_part(k)
     flat = [r for rs in res.by_subject.values() for r in rs]
     texts = [orjson.dumps(r) for r in flat]
-    problems = _report(ledger, flat, check_resources(flat, texts, _CHECK))
+    problems = _report(ledger, flat, check_resources(flat, texts, _CHECK,
+                                                     plan.ctx.shared_part_shapes()))
     by_type: dict[str, list[bytes]] = {}
     for r, t in zip(flat, texts):
         by_type.setdefault(r["resourceType"], []).append(t)

@@ -65,6 +65,28 @@ def shape_of(node):
     return t
 
 
+def resource_shape(resource: dict, known: dict | None = None):
+    """``shape_of(resource)``, taking the shapes of list items listed in ``known`` (id -> shape).
+
+    ``known`` holds parts that builders share between resources (FhirContext.memo): they stay
+    alive and unchanged for the whole run, so their shapes are computed once.
+
+    >>> part = {"url": "u", "valueBoolean": True}
+    >>> r = {"resourceType": "X", "extension": [part, {"url": "v"}]}
+    >>> resource_shape(r, {id(part): shape_of(part)}) == shape_of(r)
+    True
+    """
+    if not known:
+        return shape_of(resource)
+    out = []
+    for k, v in resource.items():
+        if type(v) is list:
+            out.append((k, tuple([known[id(x)] if id(x) in known else shape_of(x) for x in v])))
+        else:
+            out.append((k, shape_of(v)))
+    return tuple(out)
+
+
 def _date_ok(raw: bytes) -> bool:
     m = _DATETIME.match(raw)
     if not m:
@@ -111,9 +133,12 @@ def value_suspects(texts: list[bytes]) -> set[int]:
     return set(np.searchsorted(ends, hits, side="right").tolist())
 
 
-def check_resources(resources: list[dict], texts: list[bytes],
-                    mode: str = "shapes") -> list[tuple[int, list[str]]]:
-    """(index, problems) for every resource the R4B model rejects; see the module doc."""
+def check_resources(resources: list[dict], texts: list[bytes], mode: str = "shapes",
+                    known: dict | None = None) -> list[tuple[int, list[str]]]:
+    """(index, problems) for every resource the R4B model rejects; see the module doc.
+
+    ``known``: shapes of shared parts, see ``resource_shape``.
+    """
     out: dict[int, list[str]] = {}
     if mode == "all":
         for i, res in enumerate(resources):
@@ -122,7 +147,7 @@ def check_resources(resources: list[dict], texts: list[bytes],
                 out[i] = problems
         return sorted(out.items())
     for i, res in enumerate(resources):
-        key = (res.get("resourceType"), shape_of(res))
+        key = (res.get("resourceType"), resource_shape(res, known))
         verdict = _VERDICTS.get(key)
         if verdict is None or verdict is False:
             problems = check_resource(res)
