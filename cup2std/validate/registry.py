@@ -25,6 +25,7 @@ from typing import Callable
 
 import pandas as pd
 
+from cup2std.distinct import map_distinct
 from cup2std.readers.base import SRC_FORM, SRC_ROW
 from cup2std.standards import load_sdtmig
 from cup2std.validate.findings import SEVERITIES, Finding
@@ -182,7 +183,7 @@ def col(df: pd.DataFrame, name: str) -> pd.Series:
     if s.dtype.kind == "O" and df.attrs.get(PREPARED):
         return s
     if s.dtype.kind == "f":
-        return s.map(text).astype(object)
+        return map_distinct(s, text).astype(object)  # --SEQ, --DY: few distinct values
     return s.fillna("").astype(str).str.strip()
 
 

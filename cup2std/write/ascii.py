@@ -51,6 +51,10 @@ def ascii_frame(df: pd.DataFrame, dataset: str) -> tuple[pd.DataFrame, list[dict
         if pd.api.types.is_numeric_dtype(out[col]):
             continue
         vals = out[col].fillna("").astype(str)
+        # Most columns are clean: one check over the joined text settles them.
+        joined = "".join(vals.tolist())
+        if joined.isascii() and not _NOT_PRINTABLE_ASCII.search(joined):
+            continue
         non_ascii = vals.str.contains(_NOT_PRINTABLE_ASCII, regex=True)
         if not non_ascii.any():
             continue
