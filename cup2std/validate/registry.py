@@ -172,6 +172,8 @@ def blank(s: pd.Series) -> pd.Series:
     """True where a cell is missing or only spaces."""
     if s.dtype.kind == "f":
         return s.isna()
+    if s.attrs.get(PREPARED):  # already stripped, '' for missing
+        return s.isna() | s.eq("")
     return s.isna() | s.astype(str).str.strip().eq("")
 
 
