@@ -19,6 +19,8 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from cup2std.distinct import per_distinct
+
 _UNKNOWN = r"UN|UK|UNK|--|XX|un|uk|unk|xx"
 _TOKENS = {
     "YYYY": rf"(?P<Y>\d{{4}}|UNKN|----|XXXX)",
@@ -70,24 +72,12 @@ def compile_format(fmt: str) -> re.Pattern:
     return re.compile(out + "$")
 
 
-def _per_distinct(values: pd.Series, fn) -> tuple[pd.Series, ...]:
-    """Run a vectorised ``fn`` on the distinct values only and spread the results back.
-
-    Dates repeat a lot (every dose of a cycle day, every visit), so this does the regex and
-    calendar work once per distinct text.
-    """
-    codes, uniques = pd.factorize(values.fillna("").astype(object), use_na_sentinel=False)
-    results = fn(pd.Series(uniques, dtype=object))
-    return tuple(pd.Series(np.asarray(r, dtype=r.dtype if r.dtype.kind == "M" else object)[codes],
-                           index=values.index) for r in results)
-
-
 def to_iso(values: pd.Series, formats: list[str]) -> tuple[pd.Series, pd.Series]:
     """Convert collected dates to ISO 8601; return (iso, error) Series of str.
 
     Empty input gives empty output and no error. ``error`` is '' where the value converted.
     """
-    return _per_distinct(values, lambda u: _to_iso_distinct(u, formats))
+    return per_distinct(values, lambda u: _to_iso_distinct(u, formats))
 
 
 def _to_iso_distinct(values: pd.Series, formats: list[str]) -> tuple[pd.Series, pd.Series]:
@@ -153,7 +143,7 @@ def _assemble(parts: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
 
 def iso_to_date(iso: pd.Series) -> pd.Series:
     """Complete ISO dates (first 10 characters) as datetime64; partial dates give NaT."""
-    return _per_distinct(iso, lambda u: (_iso_to_date_distinct(u),))[0]
+    return per_distinct(iso, lambda u: (_iso_to_date_distinct(u),))[0]
 
 
 def _iso_to_date_distinct(iso: pd.Series) -> pd.Series:
