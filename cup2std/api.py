@@ -22,6 +22,7 @@ from cup2std.readers import read_source
 from cup2std.run_options import RunOptions
 from cup2std.readers.base import SRC_FORM, SRC_ROW
 from cup2std.spec import load_mapping
+from cup2std.validate.registry import PREPARED
 from cup2std.validate.rules import run_rules
 from cup2std.write import load_plugins
 from cup2std.write.atomic import write_json_atomic
@@ -64,13 +65,18 @@ class ConvertResult:
 
 
 def validation_frames(hub: Hub) -> dict[str, pd.DataFrame]:
-    """SDTM columns plus provenance, so that findings can name the source row."""
+    """SDTM columns plus provenance, so that findings can name the source row.
+
+    Hub text is already stripped, with '' for missing (readers strip every cell; the spec
+    strips constants and value-map targets), so the rules need not prepare it again.
+    """
     out = {}
     for name in hub.datasets:
         df = hub.sdtm(name)
         for col in (SRC_FORM, SRC_ROW):
             if col in hub.frames[name]:
                 df[col] = hub.frames[name][col].values
+        df.attrs[PREPARED] = True
         out[name] = df
     return out
 

@@ -18,3 +18,16 @@ def map_distinct(values: pd.Series, fn) -> pd.Series:
     out = np.empty(len(mapped), dtype=object)
     out[:] = mapped
     return pd.Series(out[codes], index=values.index).infer_objects()
+
+
+def per_distinct(values: pd.Series, fn) -> tuple[pd.Series, ...]:
+    """Run a vectorised ``fn`` (Series -> tuple of Series) on the distinct values only and
+    spread its results back to every row.
+
+    >>> per_distinct(pd.Series(["a", "b", "a"]), lambda u: (u.str.upper(),))[0].tolist()
+    ['A', 'B', 'A']
+    """
+    codes, uniques = pd.factorize(values.fillna("").astype(object), use_na_sentinel=False)
+    results = fn(pd.Series(uniques, dtype=object))
+    return tuple(pd.Series(np.asarray(r, dtype=r.dtype if r.dtype.kind in "Mfb" else object)[codes],
+                           index=values.index) for r in results)

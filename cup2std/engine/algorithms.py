@@ -22,6 +22,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from cup2std.distinct import map_distinct
 from cup2std.engine.iso8601 import to_iso
 from cup2std.engine.numbers import number_text, parse_numbers
 from cup2std.readers.base import SRC_ROW
@@ -128,7 +129,7 @@ def apply_value_map(ctx: MapContext, spec: VarSpec, values: pd.Series) -> pd.Ser
     """Recode with a value map (case-insensitive keys); unmapped values are findings."""
     vmap = ctx.value_maps[spec.options["map"]]
     lower = {k.strip().lower(): v for k, v in vmap.items()}
-    out = values.str.strip().str.lower().map(lower)
+    out = map_distinct(values, lambda v: lower.get(str(v).strip().lower()))
     unmapped = out.isna() & values.ne("")
     if unmapped.any():
         ctx.report("MAP001", "error", unmapped, values, spec.name, str(spec.arg),
@@ -162,7 +163,7 @@ def template(ctx: MapContext, spec: VarSpec) -> pd.Series:
         part = _field(ctx, fld)
         complete &= part.ne("")
         out = out + part
-    return out.where(complete, "")
+    return out.where(complete, "").str.strip()
 
 
 def _field(ctx: MapContext, name: str) -> pd.Series:
@@ -218,8 +219,8 @@ def flag(ctx: MapContext, spec: VarSpec) -> pd.Series:
     values = ctx.column(str(spec.arg), spec.options.get("form"))
     sep = str(spec.options.get("sep", ";"))
     token = str(spec.options["contains"]).strip().lower()
-    items = values.str.lower().str.split(sep)
-    has = items.map(lambda xs: token in [x.strip() for x in xs] if isinstance(xs, list) else False)
+    has = map_distinct(values, lambda v: token in [x.strip() for x in str(v).lower().split(sep)])
+    has = has.astype(bool)
     return pd.Series(np.where(has, "Y", np.where(values.ne(""), "N", "")), index=values.index,
                      dtype=object)
 

@@ -38,6 +38,11 @@ class Hub:
     ledger: Ledger
     accounting: dict[str, dict] = field(default_factory=dict)
     missing_forms: list[str] = field(default_factory=list)
+    _sdtm_cache: dict = field(default_factory=dict, repr=False)
+
+    def invalidate(self) -> None:
+        """Forget the cached SDTM views after the frames were changed in place."""
+        self._sdtm_cache.clear()
 
     @property
     def datasets(self) -> list[str]:
@@ -49,7 +54,15 @@ class Hub:
         return sorted(self.frames, key=key)
 
     def sdtm(self, name: str) -> pd.DataFrame:
-        """SDTM variables only, in SDTMIG order: Req and Exp always, Perm when it has data."""
+        """SDTM variables only, in SDTMIG order: Req and Exp always, Perm when it has data.
+
+        Computed once per dataset; callers get a copy (copy-on-write: cheap until changed).
+        """
+        if name not in self._sdtm_cache:
+            self._sdtm_cache[name] = self._sdtm_view(name)
+        return self._sdtm_cache[name].copy(deep=False)
+
+    def _sdtm_view(self, name: str) -> pd.DataFrame:
         df = self.frames[name]
         meta = load_sdtmig()["SUPPQUAL" if name.startswith("SUPP") else name]
         cols = []

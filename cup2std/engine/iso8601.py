@@ -19,6 +19,8 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from cup2std.distinct import per_distinct
+
 _UNKNOWN = r"UN|UK|UNK|--|XX|un|uk|unk|xx"
 _TOKENS = {
     "YYYY": rf"(?P<Y>\d{{4}}|UNKN|----|XXXX)",
@@ -75,6 +77,10 @@ def to_iso(values: pd.Series, formats: list[str]) -> tuple[pd.Series, pd.Series]
 
     Empty input gives empty output and no error. ``error`` is '' where the value converted.
     """
+    return per_distinct(values, lambda u: _to_iso_distinct(u, formats))
+
+
+def _to_iso_distinct(values: pd.Series, formats: list[str]) -> tuple[pd.Series, pd.Series]:
     text = values.fillna("").astype(str).str.strip()
     parts = pd.DataFrame({p: pd.Series(pd.NA, index=text.index, dtype=object) for p in _PARTS})
     matched = text.eq("")
@@ -137,6 +143,10 @@ def _assemble(parts: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
 
 def iso_to_date(iso: pd.Series) -> pd.Series:
     """Complete ISO dates (first 10 characters) as datetime64; partial dates give NaT."""
+    return per_distinct(iso, lambda u: (_iso_to_date_distinct(u),))[0]
+
+
+def _iso_to_date_distinct(iso: pd.Series) -> pd.Series:
     s = iso.fillna("").astype(str)
     full = s.str.match(r"^\d{4}-\d{2}-\d{2}")
     return pd.to_datetime(s.str[:10].where(full), format="%Y-%m-%d", errors="coerce")

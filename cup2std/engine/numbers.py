@@ -20,6 +20,8 @@ from decimal import Decimal, InvalidOperation
 
 import pandas as pd
 
+from cup2std.distinct import per_distinct
+
 _PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
@@ -45,10 +47,12 @@ def parse_numbers(text: pd.Series, decimal: str = ".",
     >>> parse_numbers(pd.Series(["3", "x"]))[1].tolist()
     [False, True]
     """
-    raw = text.fillna("").astype(str).str.strip()
-    plain = plain_number_text(raw, decimal, thousands)
-    num = pd.to_numeric(plain, errors="coerce").astype(float)
-    return num, num.isna() & raw.ne("")
+    def parse(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+        raw = raw.astype(str).str.strip()
+        num = pd.to_numeric(plain_number_text(raw, decimal, thousands), errors="coerce")
+        num = num.astype(float)
+        return num, num.isna() & raw.ne("")
+    return per_distinct(text, parse)
 
 
 def number_text(text: pd.Series, decimal: str = ".", thousands: str = "") -> pd.Series:
@@ -58,10 +62,12 @@ def number_text(text: pd.Series, decimal: str = ".", thousands: str = "") -> pd.
     >>> number_text(pd.Series(["0,50", "-3", "1e3"]), ",").tolist()
     ['0.5', '-3', '1000']
     """
-    raw = text.fillna("").astype(str).str.strip()
-    plain = plain_number_text(raw, decimal, thousands)
-    return pd.Series([_canonical(p) if p else r for p, r in zip(plain, raw)],
-                     index=text.index, dtype=object)
+    def canonical(raw: pd.Series) -> tuple[pd.Series]:
+        raw = raw.astype(str).str.strip()
+        plain = plain_number_text(raw, decimal, thousands)
+        return (pd.Series([_canonical(p) if p else r for p, r in zip(plain, raw)],
+                          index=raw.index, dtype=object),)
+    return per_distinct(text, canonical)[0]
 
 
 def _canonical(plain: str) -> str:

@@ -48,6 +48,7 @@ def pseudonymise_hub(hub, key: bytes) -> dict[str, str]:
                 df[col] = df[col].map(lambda v: table.get(str(v), v))
         if "USUBJID" in df:
             df["USUBJID"] = df["USUBJID"].map(lambda v: usubjid.get(str(v), v))
+    hub.invalidate()
     for f in hub.ledger.findings:
         if f.subject:
             f.subject = usubjid.get(f.subject) or pseudonym(f.subject, key)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 SRC_ROW = "_SRC_ROW"
@@ -34,9 +35,23 @@ def tidy_text_frame(df: pd.DataFrame, first_row: int = 2) -> pd.DataFrame:
     >>> tidy_text_frame(pd.DataFrame({"a": [" x ", None]}))[["a", "_SRC_ROW"]].values.tolist()
     [['x', 2], ['', 3]]
     """
-    df = df.copy()
-    df.columns = [str(c).strip() for c in df.columns]
-    for col in df.columns:
-        df[col] = df[col].fillna("").astype(str).str.strip().astype(object)
-    df[SRC_ROW] = range(first_row, first_row + len(df))
-    return df.reset_index(drop=True)
+    columns = {}
+    for name in df.columns:
+        columns[str(name).strip()] = _clean_cells(df[name].to_numpy(dtype=object))
+    out = pd.DataFrame(columns)
+    out[SRC_ROW] = range(first_row, first_row + len(df))
+    return out
+
+
+def _clean_cells(values: np.ndarray) -> np.ndarray:
+    """Cells as stripped str ('' for missing), kept as an object array (fast to build and
+    to iterate; pandas' string dtype would convert every cell again)."""
+    try:
+        cells = [v.strip() for v in values]  # CSV cells are all str
+    except AttributeError:
+        cells = [v.strip() if isinstance(v, str) else
+                 ("" if v is None or (isinstance(v, float) and v != v) else str(v).strip())
+                 for v in values]
+    out = np.empty(len(cells), dtype=object)
+    out[:] = cells
+    return out

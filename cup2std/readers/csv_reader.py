@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from cup2std.errors import SourceError
@@ -69,20 +70,30 @@ def _parse(text: str, path: Path, delimiter: str) -> pd.DataFrame:
         dup = sorted({h for h in header if header.count(h) > 1})
         raise SourceError(f"column(s) {', '.join(dup)} appear twice in the header; rename one",
                           file=str(path), row=1)
-    rows, row_no = [], 1
     try:
-        for rec in reader:
-            row_no = reader.line_num
-            if not rec or (len(rec) == 1 and not rec[0].strip()):
-                continue
-            if len(rec) != len(header):
-                raise SourceError(
-                    f"has {len(rec)} fields but the header has {len(header)}; check for an "
-                    f"unquoted '{delimiter}' or a missing field", file=str(path), row=row_no)
-            rows.append(rec)
+        records = list(reader)  # the csv module's C loop; checks follow on the whole list
     except csv.Error as exc:
         raise SourceError(f"malformed CSV ({exc}); an opening quote is probably never "
                           "closed", file=str(path), row=reader.line_num) from None
     if reader.line_num and text.count('"') % 2:
-        raise SourceError("a quote is opened but never closed", file=str(path), row=row_no)
-    return tidy_text_frame(pd.DataFrame(rows, columns=header, dtype=object))
+        raise SourceError("a quote is opened but never closed", file=str(path),
+                          row=reader.line_num)
+    width = len(header)
+    rows = [r for r in records if r and not (len(r) == 1 and not r[0].strip())]
+    if any(len(r) != width for r in rows):
+        _raise_ragged(text, path, delimiter, width)
+    cells = np.empty((len(rows), width), dtype=object)
+    if rows:
+        cells[:] = rows
+    return tidy_text_frame(pd.DataFrame(cells, columns=header, dtype=object))
+
+
+def _raise_ragged(text: str, path: Path, delimiter: str, width: int) -> None:
+    """Find the first record with the wrong number of fields and name its line."""
+    reader = csv.reader(text.splitlines(keepends=True), delimiter=delimiter, strict=True)
+    next(reader)
+    for rec in reader:
+        if rec and not (len(rec) == 1 and not rec[0].strip()) and len(rec) != width:
+            raise SourceError(
+                f"has {len(rec)} fields but the header has {width}; check for an "
+                f"unquoted '{delimiter}' or a missing field", file=str(path), row=reader.line_num)

@@ -272,7 +272,7 @@ class _Checker:
                 if isinstance(v, (dict, list)) or v is None:
                     self.fail(f"value map '{name}': '{k}' must map to a single value", m, k,
                               f"value_maps.{name}.{k}")
-            out[str(name)] = {str(k): str(v) for k, v in m.items()}
+            out[str(name)] = {str(k): str(v).strip() for k, v in m.items()}
         return out
 
     # -- domains ---------------------------------------------------------------------------
@@ -376,7 +376,7 @@ class _Checker:
         if "formats" in opts:
             self.date_formats(list(opts["formats"]), node, f"{path}.formats")
         if algo == "hardcode":
-            spec.arg = str(spec.arg)
+            spec.arg = str(spec.arg).strip()
             self.ct_targets([spec.arg], codelist, node, "hardcode", path)
         elif algo == "compute":
             self.compute(str(spec.arg), node, path)

@@ -25,6 +25,7 @@ from typing import Callable
 
 import pandas as pd
 
+from cup2std.distinct import map_distinct
 from cup2std.readers.base import SRC_FORM, SRC_ROW
 from cup2std.standards import load_sdtmig
 from cup2std.validate.findings import SEVERITIES, Finding
@@ -171,6 +172,8 @@ def blank(s: pd.Series) -> pd.Series:
     """True where a cell is missing or only spaces."""
     if s.dtype.kind == "f":
         return s.isna()
+    if s.attrs.get(PREPARED):  # already stripped, '' for missing
+        return s.isna() | s.eq("")
     return s.isna() | s.astype(str).str.strip().eq("")
 
 
@@ -182,7 +185,7 @@ def col(df: pd.DataFrame, name: str) -> pd.Series:
     if s.dtype.kind == "O" and df.attrs.get(PREPARED):
         return s
     if s.dtype.kind == "f":
-        return s.map(text).astype(object)
+        return map_distinct(s, text).astype(object)  # --SEQ, --DY: few distinct values
     return s.fillna("").astype(str).str.strip()
 
 

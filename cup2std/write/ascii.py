@@ -12,7 +12,6 @@ import unicodedata
 
 import pandas as pd
 
-from cup2std.distinct import map_distinct
 
 # German transliteration (DIN 5007-2 style) first; then common typography; then accents stripped.
 _TABLE = str.maketrans({
@@ -40,6 +39,9 @@ def to_ascii(text: str) -> str:
     return out.encode("ascii", "replace").decode("ascii")
 
 
+_NOT_PRINTABLE_ASCII = re.compile(r"[^\x20-\x7e]")
+
+
 def ascii_frame(df: pd.DataFrame, dataset: str) -> tuple[pd.DataFrame, list[dict]]:
     """Printable-ASCII copy of the text columns and the list of changes (dataset, variable,
     record, from, to)."""
@@ -49,7 +51,11 @@ def ascii_frame(df: pd.DataFrame, dataset: str) -> tuple[pd.DataFrame, list[dict
         if pd.api.types.is_numeric_dtype(out[col]):
             continue
         vals = out[col].fillna("").astype(str)
-        non_ascii = ~map_distinct(vals, lambda v: v.isascii() and v.isprintable()).astype(bool)
+        # Most columns are clean: one check over the joined text settles them.
+        joined = "".join(vals.tolist())
+        if joined.isascii() and not _NOT_PRINTABLE_ASCII.search(joined):
+            continue
+        non_ascii = vals.str.contains(_NOT_PRINTABLE_ASCII, regex=True)
         if not non_ascii.any():
             continue
         new = vals[non_ascii].map(to_ascii)

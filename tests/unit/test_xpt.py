@@ -66,10 +66,10 @@ def test_round_trip_with_two_independent_readers(tmp_path):
 def test_failed_write_leaves_no_file(tmp_path, monkeypatch):
     ds, _ = prepare_dataset("AE", ae_frame("x"))
 
-    def boom(*a, **k):
-        open(a[1], "wb").write(b"HEADER RECORD*******half")
+    def boom(path, *a, **k):
+        open(path, "wb").write(b"HEADER RECORD*******half")
         raise OSError("disk full")
-    monkeypatch.setattr(pyreadstat, "write_xport", boom)
+    monkeypatch.setattr("cup2std.write.xpt.write_xport5", boom)
     with pytest.raises(OSError):
         write_xpt(ds, tmp_path)
     assert os.listdir(tmp_path) == []
