@@ -8,12 +8,13 @@ element) or a *value* (a primitive that does not match its FHIR type: empty or b
 dates that are not dates, ids that are not ids, ``null``). So:
 
 1. Structure: each resource's shape (its tree of element names and JSON types, values left
-   out) is computed; the first resource of every shape is checked with the full R4B model. A
+   out) is computed (parts that builders share between resources once, see
+   ``resource_shape``); the first resource of every shape is checked with the full R4B model. A
    shape whose representative fails is checked with the model for every resource of that shape.
-2. Values: the serialised JSON of every resource is scanned (regular expressions over the
-   partition's NDJSON, distinct values of dates and ids checked once) for values that a FHIR
-   primitive type rejects. A resource with such a value is checked with the full model, and the
-   model's message is the finding.
+2. Values: the serialised JSON of every resource is scanned (byte searches and literal-prefixed
+   patterns over the partition's NDJSON, each distinct date checked once, malformed ids by one
+   negative pattern) for values that a FHIR primitive type rejects. A resource with such a
+   value is checked with the full model, and the model's message is the finding.
 
 So every resource is covered, and every finding comes from the R4B model. ``mode="all"``
 checks every resource with the model instead (slow; for small programs or to audit this).
