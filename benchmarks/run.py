@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import hashlib
 import os
 import platform
 import shutil
@@ -70,11 +71,18 @@ def measure(cmd: list[str]) -> dict:
 
 
 def synth(n: int) -> Path:
+    """The synthetic export of size n, made again when the generator's code changed."""
     folder = WORK / f"synth-{n}"
-    if not (folder / "patients.csv").exists():
+    stamp = folder / ".generator"
+    code = hashlib.sha256(b"".join(p.read_bytes() for p in sorted(
+        (Path(__file__).resolve().parents[1] / "cup2std" / "synth").glob("*.py")))).hexdigest()
+    if not (folder / "patients.csv").exists() or not stamp.exists() or \
+            stamp.read_text() != code:
+        shutil.rmtree(folder, ignore_errors=True)
         subprocess.run([sys.executable, "-m", "cup2std.cli", "synth", "--patients", str(n),
                         "--out", str(folder), "--seed", "1"], check=True,
                        stdout=subprocess.DEVNULL)
+        stamp.write_text(code)
     return folder
 
 
