@@ -1,10 +1,18 @@
 """Shared fixtures: the bundled sample, its mapping, and one conversion of it per session."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests draw the same examples on every run, so CI is a stable gate; widen the search
+# locally with HYPOTHESIS_PROFILE=explore (random examples).
+settings.register_profile("stable", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "stable"))
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "isa_cup"

@@ -99,7 +99,7 @@ class _OdmStream:
                 "is how entity-expansion and external-entity attacks work, so the file is "
                 "refused. Export it again without a DOCTYPE.", file=str(self.path))
         if _local(root) != "ODM":
-            raise SourceError(f"the root element is <{etree.QName(root).localname}>, not <ODM> "
+            raise SourceError(f"the root element is <{_tag_name(root)}>, not <ODM> "
                               "of the ODM 1.3 namespace; give a CDISC ODM 1.3 export",
                               file=str(self.path))
         if root.get("FileType") == "Transactional":
@@ -167,6 +167,11 @@ class _OdmStream:
                     f"'item_group:' instead of 'odm_form:' (line {elem.sourceline})",
                     file=str(self.path))
             self.form_items[oid] = value
+
+
+def _tag_name(elem) -> str:
+    """The local part of a tag for messages; never raises (damaged files have odd tags)."""
+    return str(elem.tag).rsplit("}", 1)[-1] if isinstance(elem.tag, str) else "?"
 
 
 def _local(elem) -> str | None:

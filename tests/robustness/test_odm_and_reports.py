@@ -62,3 +62,13 @@ def test_undeclared_vendor_prefix_gives_data_or_a_clean_refusal(tmp_path):
         read_source(p, ODM_SPEC.source)
     except SourceError as exc:
         assert "x.xml" in str(exc)
+
+
+def test_damaged_root_namespace_is_a_clean_refusal(tmp_path):
+    """Found by the random-bytes property: a '}' inside the root's namespace URI."""
+    p = tmp_path / "x.xml"
+    p.write_bytes(ODM[:51] + b"}" + ODM[52:])
+    try:
+        read_source(p, ODM_SPEC.source)
+    except SourceError as exc:
+        assert "x.xml" in str(exc)
