@@ -13,12 +13,17 @@ from cup2std import __version__
 from cup2std.errors import Cup2StdError
 
 DESCRIPTION = """\
-cup2std turns clinical registry exports into CDISC SDTM (SAS XPORT v5).
+cup2std turns clinical registry exports into CDISC SDTM (XPT v5 + Define-XML 2.1) and HL7 FHIR R4.
 
   cup2std convert samples/isa_cup --out out
-      reads the export (a folder of CSV files or an .xlsx workbook) through a mapping file,
-      writes out/sdtm/*.xpt, out/conversion-log.json (every source row accounted for) and
+      reads the export (a folder of CSV files, an .xlsx workbook, an ODM .xml file or FHIR
+      NDJSON/Bundles) through a mapping file and writes out/sdtm/*.xpt with define.xml,
+      out/fhir/, out/conversion-log.json (every source row accounted for) and
       out/findings.json (every problem with file, row, column and value).
+  cup2std validate out/sdtm            conformance, CT and CTCAE rules; a CI gate
+  cup2std report out/sdtm --out rep    the program's tables and swimmer plot
+  cup2std push out/fhir --server URL   send the FHIR bundles to a FHIR server
+  cup2std synth --patients N --out D   a synthetic export for benchmarks
 
 Exit codes: 0 clean, 1 rows rejected or error findings, 2 usage, mapping or source error.
 """
