@@ -86,7 +86,9 @@ def codelist_for(define: Define, spec: MappingSpec, domain: str, var: str, value
 
 
 def _used(values: pd.Series) -> list[str]:
-    return sorted({str(v) for v in values.fillna("").astype(str) if str(v) != ""})
+    """The distinct non-empty values, sorted (unique() first: columns repeat a lot)."""
+    return sorted({str(v) for v in pd.unique(values.to_numpy(dtype=object))
+                   if v is not None and v == v and str(v) != ""})
 
 
 def _ct(define: Define, codes: tuple[str, ...], values: pd.Series) -> str:

@@ -21,7 +21,6 @@ import re
 
 import pandas as pd
 
-from cup2std.distinct import map_distinct
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$")
@@ -38,7 +37,9 @@ def iso_type(values: pd.Series, name: str) -> str:
     """The narrowest Define-XML ISO 8601 DataType that fits every value."""
     if name.endswith(("DUR", "ELTM")):
         return "durationDatetime"
-    vals = [v for v in values.fillna("").astype(str) if v]
+    # Distinct values only: dates repeat a lot.
+    vals = [str(v) for v in pd.unique(values.to_numpy(dtype=object))
+            if v is not None and v == v and str(v)]
     if all(_DATE.match(v) for v in vals):
         return "date"
     if all(_DATETIME.match(v) for v in vals):
@@ -56,6 +57,7 @@ def item_type(name: str, values: pd.Series) -> tuple[str, int | None, int | None
         nums = pd.to_numeric(values, errors="coerce").dropna()
         if nums.empty:
             return "integer", 1, None
+        nums = pd.Series(pd.unique(nums.to_numpy()))
         if (nums == nums.round()).all():
             return "integer", max(len(str(int(v))) for v in nums), None
         text = [f"{abs(v):.15g}" for v in nums]
@@ -64,5 +66,6 @@ def item_type(name: str, values: pd.Series) -> tuple[str, int | None, int | None
         return "float", whole + decimals + int((nums < 0).any()), decimals
     if is_iso8601(name):
         return iso_type(values, name), None, None
-    lens = map_distinct(values.fillna("").astype(str), lambda s: len(s.encode("ascii", "replace")))
-    return "text", max(1, int(lens.max()) if len(lens) else 1), None
+    distinct = pd.unique(values.fillna("").astype(str).to_numpy(dtype=object))
+    lens = [len(str(s).encode("ascii", "replace")) for s in distinct]
+    return "text", max([1, *lens]), None
