@@ -18,7 +18,7 @@ from typing import Any
 
 from cup2std.errors import SpecError
 from cup2std.spec.load import nearest
-from cup2std.spec.yaml_lines import LocDict, load_yaml_text
+from cup2std.spec.yaml_lines import LocDict, load_yaml_file
 
 # Keys whose value is free-form (a list or mapping the code reads as data), not checked deeper.
 _FREE = {"prior_therapies", "concomitant", "reasons", "other_drugs", "related_values",
@@ -89,12 +89,8 @@ def load_report_spec(path: str | Path | None) -> dict[str, Any]:
     if path is None:
         return spec
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SpecError("report spec not found; pass --spec with the path of a "
-                        "*.report.yaml file (see docs/reports.md)", file=str(path)) from None
-    doc = load_yaml_text(text, str(path)) or LocDict()
+    doc = load_yaml_file(path, "report spec", "pass --spec with the path of a *.report.yaml "
+                         "file (see docs/reports.md)") or LocDict()
     if not isinstance(doc, dict):
         raise SpecError("a report spec is a mapping of keys (see docs/reports.md)", file=str(path))
     if "report" in doc:

@@ -23,7 +23,7 @@ from cup2std.spec.model import (
     VarSpec,
 )
 from cup2std.spec.fhir_section import check_fhir_section
-from cup2std.spec.yaml_lines import LocDict, LocList, load_yaml_text
+from cup2std.spec.yaml_lines import LocDict, LocList, load_yaml_file
 from cup2std.standards import load_ct, load_sdtmig
 
 TOP_KEYS = ("mapping_version", "name", "description", "study", "source", "value_maps",
@@ -47,16 +47,8 @@ _COMPUTE_NODES = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Name, ast.Constant
 
 def load_mapping(path: str | Path) -> MappingSpec:
     """Load and check a mapping file; raise SpecError on the first problem found."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SpecError("mapping file not found; pass --mapping with the path of a "
-                        "mappings/*.yaml file", file=str(path)) from None
-    except UnicodeDecodeError as exc:
-        raise SpecError(f"mapping file is not UTF-8 ({exc.reason} at byte {exc.start})",
-                        file=str(path)) from None
-    doc = load_yaml_text(text, str(path))
+    doc = load_yaml_file(path, "mapping file",
+                         "pass --mapping with the path of a mappings/*.yaml file")
     return _Checker(str(path)).mapping(doc)
 
 

@@ -88,3 +88,18 @@ def load_yaml_text(text: str, filename: str):
                         line=mark.line + 1 if mark else None) from None
     finally:
         loader.dispose()
+
+
+def load_yaml_file(path, what: str, hint: str):
+    """Read and parse a YAML file of ours (mapping, report spec); SpecError when it is
+    missing, not UTF-8 or not YAML. ``what`` names the file kind, ``hint`` how to give one."""
+    from pathlib import Path
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SpecError(f"{what} not found; {hint}", file=str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise SpecError(f"{what} is not UTF-8 ({exc.reason} at byte {exc.start})",
+                        file=str(path)) from None
+    return load_yaml_text(text, str(path))

@@ -119,3 +119,14 @@ def test_exactly_one_subjects_form(tmp_path):
 def test_ts_parameter_must_be_cdisc(tmp_path):
     err = spec_error(tmp_path, MINIMAL + "trial_summary:\n  - {TSPARMCD: STYP, TSVAL: X}\n")
     assert "'STYP' is not in codelist TSPARMCD" in str(err) and "STYPE" in str(err)
+
+
+def test_non_utf8_spec_files_are_spec_errors(tmp_path):
+    """Mapping and report spec share one reader: both refuse non-UTF-8 with the file named."""
+    from cup2std.report.spec import load_report_spec
+    p = tmp_path / "x.yaml"
+    p.write_bytes("name: Größe\n".encode("cp1252"))
+    for load in (load_mapping, load_report_spec):
+        with pytest.raises(SpecError, match="is not UTF-8") as exc:
+            load(p)
+        assert str(p) in str(exc.value)
