@@ -121,23 +121,34 @@ def convert(source: str | Path, mapping: str | Path | None = None, out: str | Pa
     say(f"mapped {sum(len(f) for f in hub.frames.values())} records into "
         f"{len(hub.frames)} datasets")
     files = dict(data.files)
-    from cup2std.validate.runner import hub_context
-    for f in run_rules(validation_frames(hub), hub_context(hub, files)):
-        hub.ledger.findings.append(f)
-    hub.ledger.dedupe()
-    lap("validate")
     out = Path(out)
     staging = out / ".cup2std-staging"
     shutil.rmtree(staging, ignore_errors=True)
+    writers = load_plugins()
+    # Writers that can run beside the rest (FHIR, in worker processes) start now, from the
+    # mapped hub, and are finished at their turn; the outputs do not depend on the overlap.
+    started = {name: writer.start(hub, staging, hub.ledger) for name, writer in writers
+               if hasattr(writer, "start") and options.resolved_jobs() > 1}
     try:
+        lap("start_background")
+        from cup2std.validate.runner import hub_context
+        for f in run_rules(validation_frames(hub), hub_context(hub, files)):
+            hub.ledger.findings.append(f)
+        hub.ledger.dedupe()
+        lap("validate")
         datasets = write_sdtm_package(hub, staging / "sdtm", hub.ledger)
         lap("write_xpt")
         outputs = {}
-        for name, writer in load_plugins():
-            outputs[name] = writer(hub, staging, datasets, hub.ledger)
+        for name, writer in writers:
+            job = started.pop(name, None)
+            outputs[name] = job.finish() if job else writer(hub, staging, datasets, hub.ledger)
             lap(f"write_{name}")
+            if job:   # its own wall time, most of it beside the stages above
+                timings[f"{name}_from_start"] = job.wall_seconds
         _publish(staging, out)
     finally:
+        for job in started.values():
+            job.cancel()
         shutil.rmtree(staging, ignore_errors=True)
     datasets = {k: {**v, "file": str(out / "sdtm" / Path(v["file"]).name)}
                 for k, v in datasets.items()}

@@ -52,3 +52,20 @@ def test_one_partition_equals_several(synth_1000, tmp_path):
     log_b = json.loads((many.out / "conversion-log.json").read_text())
     for key in ("datasets", "findings", "sources", "rejects", "transliterations"):
         assert log_a[key] == log_b[key], key
+
+
+def test_failure_beside_the_fhir_workers_stops_them(monkeypatch, tmp_path):
+    """A stage that fails while the FHIR workers run must not leave them (or staging) behind."""
+    import multiprocessing
+
+    import cup2std.api as api
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("validation broke")
+
+    monkeypatch.setattr(api, "run_rules", broken)
+    with pytest.raises(RuntimeError, match="validation broke"):
+        convert("samples/isa_cup", out=tmp_path / "out", jobs=2, subjects_per_partition=3)
+    assert multiprocessing.active_children() == []
+    assert not (tmp_path / "out" / ".cup2std-staging").exists()
+    assert not (tmp_path / "out" / "conversion-log.json").exists()

@@ -21,6 +21,8 @@ import multiprocessing
 import os
 import re
 import shutil
+import threading
+import time
 from pathlib import Path
 
 import orjson
@@ -43,63 +45,122 @@ _CHECK: str = "shapes"
 @register_writer("fhir")
 def write_fhir(hub, staging: Path, datasets: dict, ledger) -> dict:
     """Write NDJSON per type and one transaction Bundle per subject below ``staging/fhir``."""
-    opts = getattr(hub, "options", None) or RunOptions()
-    # Millions of short-lived acyclic dicts: the cyclic collector would rescan the growing heap
-    # again and again (half of the time); nothing built here forms a cycle.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _write_fhir(hub, staging, ledger, opts)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
+    return start_fhir(hub, staging, ledger).finish()
 
 
-def _write_fhir(hub, staging: Path, ledger, opts: RunOptions) -> dict:
-    global _PLAN, _OUT, _CHECK
-    plan = FhirPlan.from_hub(hub, ledger, opts.subjects_per_partition)
-    check_resource({"resourceType": "Patient", "id": "warm"})   # load the models before forking
-    shared_texts = [orjson.dumps(r) for r in plan.shared]
-    invalid = _report(ledger, plan.shared,
-                      check_resources(plan.shared, shared_texts, opts.fhir_check))
-    out = staging / "fhir"
-    (out / "bundles").mkdir(parents=True, exist_ok=True)
-    (out / ".parts").mkdir(parents=True, exist_ok=True)
-    _PLAN, _OUT, _CHECK = plan, out, opts.fhir_check
-    n_parts = len(plan.parts)
-    jobs = max(1, min(opts.resolved_jobs(), n_parts))
-    bar = Bar("FHIR", len(plan.frames["DM"]))
-    findings, counts, done = [], {}, 0
-    ndjson = _NdjsonFiles(out, plan.shared, shared_texts)
-    try:
-        if jobs == 1:
-            results = map(_write_part, range(n_parts))
-            pool = None
-        else:
-            pool = multiprocessing.get_context("fork").Pool(jobs)
-            results = pool.imap(_write_part, range(n_parts))
-        for k, (part_findings, part_invalid, part_counts) in enumerate(results):
-            findings += part_findings
-            invalid += part_invalid
-            for t, n in part_counts.items():
-                counts[t] = counts.get(t, 0) + n
-            ndjson.append_part(k, part_counts)   # while the workers build the next parts
-            done += len(plan.parts[k]["DM"])
-            bar.update(done)
-        if pool:
-            pool.close()
-            pool.join()
-    finally:
+def start_fhir(hub, staging: Path, ledger) -> "FhirJob":
+    """Start the FHIR stage; with more than one job its workers build while the caller goes on.
+
+    ``convert`` starts it right after mapping, so that the SDTM package, Define-XML and the
+    validation run in the parent process while the forked workers build the resources.
+    """
+    return FhirJob(hub, staging, ledger, getattr(hub, "options", None) or RunOptions())
+
+
+write_fhir.start = start_fhir   # convert() looks for this to overlap the stage with others
+
+
+class FhirJob:
+    """The FHIR stage of one run: plan, shared resources, partitions built in order.
+
+    With ``jobs > 1`` the partitions are built by forked worker processes from the moment the
+    job is made, and a thread of the parent appends each finished part to the NDJSON files in
+    partition order; with one job the partitions are built in ``finish``. Findings are handed
+    to the ledger only in ``finish``, so their order does not depend on the timing.
+    """
+
+    def __init__(self, hub, staging: Path, ledger, opts: RunOptions):
+        global _PLAN, _OUT, _CHECK
+        self.ledger, self.started = ledger, time.perf_counter()
+        before = len(ledger.findings)
+        plan = self.plan = FhirPlan.from_hub(hub, ledger, opts.subjects_per_partition)
+        check_resource({"resourceType": "Patient", "id": "warm"})   # load the models before forking
+        shared_texts = [orjson.dumps(r) for r in plan.shared]
+        self.invalid = _report(ledger, plan.shared,
+                               check_resources(plan.shared, shared_texts, opts.fhir_check))
+        self.early = ledger.findings[before:]
+        del ledger.findings[before:]
+        self.out = out = staging / "fhir"
+        (out / "bundles").mkdir(parents=True, exist_ok=True)
+        (out / ".parts").mkdir(parents=True, exist_ok=True)
+        _PLAN, _OUT, _CHECK = plan, out, opts.fhir_check
+        self.n_parts = len(plan.parts)
+        self.jobs = max(1, min(opts.resolved_jobs(), self.n_parts))
+        self.findings, self.counts = [], {}
+        self.ndjson = _NdjsonFiles(out, plan.shared, shared_texts)
+        self.pool = self.thread = self.error = None
+        if self.jobs > 1:
+            # Workers never collect cycles (millions of acyclic dicts; see _worker_init).
+            self.pool = multiprocessing.get_context("fork").Pool(self.jobs, _worker_init)
+            results = self.pool.imap(_write_part, range(self.n_parts))
+            self.thread = threading.Thread(target=self._collect, args=(results,), daemon=True)
+            self.thread.start()
+
+    def _collect(self, results) -> None:
+        bar, done = Bar("FHIR", len(self.plan.frames["DM"])), 0
+        try:
+            for k, (part_findings, part_invalid, part_counts) in enumerate(results):
+                self.findings += part_findings
+                self.invalid += part_invalid
+                for t, n in part_counts.items():
+                    self.counts[t] = self.counts.get(t, 0) + n
+                self.ndjson.append_part(k, part_counts)   # while the workers build the next
+                done += len(self.plan.parts[k]["DM"])
+                bar.update(done)
+            bar.done()
+        except BaseException as exc:   # handed to finish(), which raises it in the caller
+            self.error = exc
+
+    def finish(self) -> dict:
+        """Wait for (or, with one job, do) the partitions; findings to the ledger; the summary."""
+        global _PLAN
+        try:
+            if self.pool is None:
+                self._build_here()
+            else:
+                self.thread.join()
+                self.pool.close()
+                self.pool.join()
+                if self.error is not None:
+                    raise self.error
+        finally:
+            self.cancel()
+        out, plan = self.out, self.plan
+        self.findings.sort(key=_finding_order)
+        self.ledger.findings.extend(self.early + self.findings)
+        files = self.ndjson.counts(self.counts)
+        self.wall_seconds = round(time.perf_counter() - self.started, 4)
+        shutil.rmtree(out / ".parts", ignore_errors=True)
+        os.sync()   # the files were written without one fsync each; make them durable at once
+        return {"resources": files, "bundles": len(plan.frames["DM"]),
+                "invalid_resources": self.invalid, "folder": "fhir"}
+
+    def _build_here(self) -> None:
+        # Millions of short-lived acyclic dicts: the cyclic collector would rescan the growing
+        # heap again and again (half of the time); nothing built here forms a cycle.
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self._collect(map(_write_part, range(self.n_parts)))
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+        if self.error is not None:
+            raise self.error
+
+    def cancel(self) -> None:
+        """Stop the workers (if any) and close the files; safe to call twice."""
+        global _PLAN
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
         _PLAN = None
-        ndjson.close()
-    bar.done()
-    findings.sort(key=_finding_order)
-    ledger.findings.extend(findings)
-    files = ndjson.counts(counts)
-    shutil.rmtree(out / ".parts", ignore_errors=True)
-    os.sync()   # the files were written without one fsync each; make them durable at once
-    return {"resources": files, "bundles": len(plan.frames["DM"]),
-            "invalid_resources": invalid, "folder": "fhir"}
+        self.ndjson.close()
+
+
+def _worker_init() -> None:
+    gc.disable()
 
 
 def _finding_order(f) -> tuple:
