@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cup2std.api import convert
-from cup2std.write.fhir.check_bulk import resource_shape, shape_of
+from cup2std.write.fhir.check_bulk import check_resources, known_parts, shape_of, walk
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -24,7 +24,30 @@ def test_known_part_shapes_give_the_full_shape_and_tell_types_apart():
     part = {"url": "u", "extension": [{"url": "x", "valueBoolean": True}]}
     r1 = {"resourceType": "AdverseEvent", "extension": [part, {"url": "v", "valueInteger": 1}]}
     r2 = {"resourceType": "AdverseEvent", "extension": [part, {"url": "v", "valueInteger": "1"}]}
-    known = {id(part): shape_of(part)}
-    assert resource_shape(r1, known) == shape_of(r1)
-    assert resource_shape(r2, known) == shape_of(r2)
-    assert resource_shape(r1, known) != resource_shape(r2, known)
+    known = known_parts([part])
+    assert walk(r1, known=known, bad=[]) == shape_of(r1)
+    assert walk(r2, known=known, bad=[]) == shape_of(r2)
+    assert walk(r1, known=known, bad=[]) != walk(r2, known=known, bad=[])
+
+
+def test_a_suspect_value_inside_a_shared_part_makes_every_resource_holding_it_suspect():
+    part = {"url": "u", "valueString": "text "}
+    known = known_parts([part])
+    bad: list = []
+    walk({"resourceType": "AdverseEvent", "extension": [part]}, known=known, bad=bad)
+    assert bad == ["extension"]
+
+
+def test_every_resource_with_a_bad_value_is_model_checked_even_when_its_shape_passed():
+    good = {"resourceType": "Patient", "id": "p1", "birthDate": "1958-02-28"}
+    values = ["1958-02-30", "", " 1958", "1958-02-28T10:00"]
+    bad = [{"resourceType": "Patient", "id": f"p{i}", "birthDate": v}
+           for i, v in enumerate(values, 2)]
+    found = check_resources([good, *bad])
+    assert [i for i, _ in found] == [1, 2, 3, 4]
+    assert all("birthDate" in problems[0] for _, problems in found)
+    assert check_resources([good, {**good, "id": "bad id"}])[0][0] == 1
+    # null is suspect too (the model then decides: it reads null as absent)
+    suspects: list = []
+    walk({**good, "birthDate": None}, bad=suspects)
+    assert suspects == ["birthDate"]

@@ -200,25 +200,34 @@ def _report(ledger, resources: list[dict], problems: list[tuple[int, list[str]]]
 
 
 def _write_bundles(folder: Path, plan: FhirPlan, res: FhirResources, texts: list[bytes]) -> None:
-    """One transaction Bundle per subject: PUT entries, shared resources the subject needs first."""
-    shared = {f"{r['resourceType']}/{r['id']}": orjson.dumps(r) for r in plan.shared}
+    """One transaction Bundle per subject: PUT entries, shared resources the subject needs first.
+
+    Each Bundle is joined once from its pieces (resources are copied once, not per piece).
+    """
+    shared = {f"{r['resourceType']}/{r['id']}".encode(): orjson.dumps(r) for r in plan.shared}
     types = sorted({r["resourceType"] for r in plan.shared})
     refs = re.compile(rb'"reference":"((?:' + b"|".join(t.encode() for t in types) +
                       rb')/[^"]*)"') if types else None
+    put = b',"request":{"method":"PUT","url":"'
     i = 0
     for usubjid, own in res.by_subject.items():
         mine = texts[i:i + len(own)]
         i += len(own)
-        used = set(m.decode() for m in refs.findall(b"".join(mine))) if refs else set()
-        entries = [(key, text) for key, text in shared.items() if key in used]
-        entries += [(f"{r['resourceType']}/{r['id']}", t) for r, t in zip(own, mine)]
-        body = b",".join(b'{"resource":' + t + b',"request":{"method":"PUT","url":"' +
-                         key.encode() + b'"}}' for key, t in entries)
-        bundle_id = f"tx-{own[0]['id']}".encode()
-        text = (b'{"resourceType":"Bundle","id":"' + bundle_id +
-                b'","type":"transaction","entry":[' + body + b"]}\n")
+        used = set()
+        if refs:
+            for t in mine:
+                used.update(refs.findall(t))
+        pieces = [b'{"resourceType":"Bundle","id":"tx-', own[0]["id"].encode(),
+                  b'","type":"transaction","entry":[']
+        for key, text in shared.items():
+            if key in used:
+                pieces += (b'{"resource":', text, put, key, b'"}},')
+        for r, text in zip(own, mine):
+            pieces += (b'{"resource":', text, put,
+                       f"{r['resourceType']}/{r['id']}".encode(), b'"}},')
+        pieces[-1] = b'"}}]}\n'   # the last entry closes the list and the Bundle
         subject = res.subject_ids.get(usubjid, usubjid)
-        (folder / bundle_file_name(subject)).write_bytes(text)
+        (folder / bundle_file_name(subject)).write_bytes(b"".join(pieces))
 
 
 class _NdjsonFiles:

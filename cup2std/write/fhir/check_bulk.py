@@ -8,13 +8,14 @@ element) or a *value* (a primitive that does not match its FHIR type: empty or b
 dates that are not dates, ids that are not ids, ``null``). So:
 
 1. Structure: each resource's shape (its tree of element names and JSON types, values left
-   out) is computed (parts that builders share between resources once, see
-   ``resource_shape``); the first resource of every shape is checked with the full R4B model. A
+   out) is computed (parts that builders share between resources once, see ``walk``); the first resource of every shape is checked with the full R4B model. A
    shape whose representative fails is checked with the model for every resource of that shape.
-2. Values: the serialised JSON of every resource is scanned (byte searches and literal-prefixed
-   patterns over the partition's NDJSON, each distinct date checked once, malformed ids by one
-   negative pattern) for values that a FHIR primitive type rejects. A resource with such a
-   value is checked with the full model, and the model's message is the finding.
+2. Values: in the same walk over each resource, every value is looked at for what a FHIR
+   primitive type rejects: null, NaN, empty text, text with blank or control characters at an
+   edge, dates that are not dates (each distinct value checked once), malformed ids. A resource
+   with such a value is checked with the full model, and the model's message is the finding.
+   (The walk costs about a microsecond per value; scanning the serialised JSON for the same
+   cost five times as much, since most of its bytes are fixed URLs and systems.)
 
 So every resource is covered, and every finding comes from the R4B model. ``mode="all"``
 checks every resource with the model instead (slow; for small programs or to audit this).
@@ -22,34 +23,31 @@ checks every resource with the model instead (slow; for small programs or to aud
 >>> rs = [{"resourceType": "Patient", "id": "p1", "gender": "female"},
 ...       {"resourceType": "Patient", "id": "p2", "gender": "male"},
 ...       {"resourceType": "Patient", "id": "p3", "birthDate": "1958-13"}]
->>> [(i, p[0][:18]) for i, p in check_resources(rs, [orjson.dumps(r) for r in rs])]
+>>> [(i, p[0][:18]) for i, p in check_resources(rs)]
 [(2, 'Patient.birthDate:')]
 """
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime
 
-import numpy as np
-import orjson
+import orjson  # noqa: F401  (doctest)
 
 from cup2std.write.fhir.check_models import check_resource
 
 _VERDICTS: dict[tuple, bool] = {}   # (resourceType, shape) -> representative passed
 
-# Literal needles (fast bytes.count/find) for empty text, blank edges and null values. orjson
-# writes no spaces between tokens and escapes '"' inside text, so '" ' and ' "' can only be a
-# text that starts or ends with a space; a false alarm costs one model check. The needles of a
-# group are searched only when the group's cheap gate occurs at all (usually it does not).
-_NEEDLES = ((None, (b'""', b'" ', b' "')),
-            (b"\\", (b'"\\', b'\\n"', b'\\t"', b'\\r"')),
-            (b"null", (b':null', b'[null', b',null')))
-# One pattern per date element, each with a literal prefix (much faster than one alternation).
-_DATE_VALUES = tuple(re.compile(p + rb'":"([^"]*)"') for p in (
-    rb'"date', rb'"start', rb'"end', rb'"birthDate', rb'"recordedDate', rb'DateTime'))
-_BAD_ID = re.compile(rb'"id":"(?![A-Za-z0-9\-.]{1,64}")')
-_DATETIME = re.compile(rb"^(\d{4})(-(\d{2})(-(\d{2})(T(\d{2}):(\d{2}):(\d{2})(\.\d+)?"
-                       rb"(Z|[+-]\d{2}:\d{2}))?)?)?$")
+# Elements whose text must be a FHIR date/dateTime/instant, by name (and any *DateTime).
+_DATE_KEYS = frozenset({"date", "start", "end", "birthDate", "recordedDate", "detected",
+                        "deceasedDateTime", "onsetDateTime", "abatementDateTime",
+                        "effectiveDateTime", "valueDateTime", "occurrenceDateTime",
+                        "authoredOn", "issued", "dateAsserted", "lastUpdated"})
+_ID = re.compile(r"[A-Za-z0-9\-.]{1,64}")
+_DATETIME = re.compile(r"^(\d{4})(-(\d{2})(-(\d{2})(T(\d{2}):(\d{2}):(\d{2})(\.\d+)?"
+                       r"(Z|[+-]\d{2}:\d{2}))?)?)?$")
+_GOOD_DATES: set[str] = set()   # distinct date texts already found valid
+_SPECIAL: dict[str, bool] = {}   # element name -> is it a date or an id (see _special)
 
 
 def shape_of(node):
@@ -66,30 +64,8 @@ def shape_of(node):
     return t
 
 
-def resource_shape(resource: dict, known: dict | None = None):
-    """``shape_of(resource)``, taking the shapes of list items listed in ``known`` (id -> shape).
-
-    ``known`` holds parts that builders share between resources (FhirContext.memo): they stay
-    alive and unchanged for the whole run, so their shapes are computed once.
-
-    >>> part = {"url": "u", "valueBoolean": True}
-    >>> r = {"resourceType": "X", "extension": [part, {"url": "v"}]}
-    >>> resource_shape(r, {id(part): shape_of(part)}) == shape_of(r)
-    True
-    """
-    if not known:
-        return shape_of(resource)
-    out = []
-    for k, v in resource.items():
-        if type(v) is list:
-            out.append((k, tuple([known[id(x)] if id(x) in known else shape_of(x) for x in v])))
-        else:
-            out.append((k, shape_of(v)))
-    return tuple(out)
-
-
-def _date_ok(raw: bytes) -> bool:
-    m = _DATETIME.match(raw)
+def _date_ok(text: str) -> bool:
+    m = _DATETIME.match(text)
     if not m:
         return False
     y, mo, d = m.group(1), m.group(3), m.group(5)
@@ -97,7 +73,7 @@ def _date_ok(raw: bytes) -> bool:
         if d:
             date(int(y), int(mo), int(d))
             if m.group(6):
-                datetime.fromisoformat(raw.decode().replace("Z", "+00:00"))
+                datetime.fromisoformat(text.replace("Z", "+00:00"))
         elif mo and not 1 <= int(mo) <= 12:
             return False
     except ValueError:
@@ -105,40 +81,80 @@ def _date_ok(raw: bytes) -> bool:
     return True
 
 
-def value_suspects(texts: list[bytes]) -> set[int]:
-    """Indices of resources with a value that some FHIR primitive type would reject.
+def _special(key: str) -> bool:
+    """Is ``key`` an element whose text needs more than the edge test (a date or an id)?"""
+    kind = _SPECIAL.get(key)
+    if kind is None:
+        kind = _SPECIAL[key] = key in _DATE_KEYS or key == "id" or key.endswith("DateTime")
+    return kind
 
-    >>> sorted(value_suspects([b'{"id":"a","date":"2020-02-30"}', b'{"id":"b","x":" y"}',
-    ...                        b'{"id":"c","date":"2020-02"}', b'{"id":"d e"}',
-    ...                        b'{"id":"e","x":[null]}', b'{"id":"f","x":"y\\\\n"}']))
-    [0, 1, 3, 4, 5]
+
+def _suspect_special(key: str, text: str) -> bool:
+    if key == "id":
+        return _ID.fullmatch(text) is None
+    if text in _GOOD_DATES:
+        return False
+    if not _date_ok(text):
+        return True
+    _GOOD_DATES.add(text)
+    return False
+
+
+def walk(node, key: str = "", known: dict | None = None, bad: list | None = None):
+    """Shape of ``node`` (as ``shape_of``), appending to ``bad`` the keys of suspect values.
+
+    Suspect (a model check decides; false alarms cost only that): null, NaN, empty text, text
+    with blank or control characters at an edge, a date element that is not a date, a bad id.
+    ``known``: id -> (shape, suspect) of parts shared between resources (walked once).
+
+    >>> bad = []
+    >>> walk({"id": "a b", "x": [None, " y", "z"], "date": "2020-02-30", "n": 1.0}, bad=bad)[0]
+    ('id', <class 'str'>)
+    >>> bad
+    ['id', 'x', 'x', 'date']
     """
-    if not texts:
-        return set()
-    blob = b"\n".join(texts)
-    ends = np.cumsum([len(t) + 1 for t in texts])
-    hits: list[int] = []
-    for gate, needles in _NEEDLES:
-        if gate is not None and gate not in blob:
-            continue
-        for needle in needles:
-            at = blob.find(needle)
-            while at >= 0:
-                hits.append(at)
-                at = blob.find(needle, at + 1)
-    for pattern in _DATE_VALUES:
-        bad = {v for v in set(pattern.findall(blob)) if not _date_ok(v)}
-        if bad:   # rare: locate the resources that carry them
-            hits += [m.start() for m in pattern.finditer(blob) if m.group(1) in bad]
-    hits += [m.start() for m in _BAD_ID.finditer(blob)]
-    return set(np.searchsorted(ends, hits, side="right").tolist())
+    t = type(node)
+    if t is str:
+        # str.strip() returns the very same object when there is nothing to strip
+        if not node or node.strip() is not node or node[0] < " " or node[-1] < " ":
+            bad.append(key)
+        elif _special(key) and _suspect_special(key, node):
+            bad.append(key)
+        return t
+    if t is dict:
+        return tuple([(k, walk(v, k, known, bad)) for k, v in node.items()])
+    if t is list:
+        out = []
+        for x in node:
+            part = known.get(id(x)) if known else None
+            if part is None:
+                out.append(walk(x, key, known, bad))
+            else:
+                out.append(part[0])
+                if part[1]:
+                    bad.append(key)
+        return tuple(out)
+    if node is None or (t is float and not math.isfinite(node)):
+        bad.append(key)
+    return t
 
 
-def check_resources(resources: list[dict], texts: list[bytes], mode: str = "shapes",
-                    known: dict | None = None) -> list[tuple[int, list[str]]]:
+def known_parts(parts) -> dict:
+    """id -> (shape, suspect) of shared parts, for ``walk`` and ``check_resources``."""
+    out = {}
+    for part in parts:
+        bad: list = []
+        out[id(part)] = (walk(part, bad=bad), bool(bad))
+    return out
+
+
+def check_resources(resources: list[dict], texts: list[bytes] | None = None,
+                    mode: str = "shapes", known: dict | None = None
+                    ) -> list[tuple[int, list[str]]]:
     """(index, problems) for every resource the R4B model rejects; see the module doc.
 
-    ``known``: shapes of shared parts, see ``resource_shape``.
+    ``known``: shapes of shared parts, see ``known_parts``. ``texts`` is not needed (kept so
+    that callers holding the serialised resources can pass them).
     """
     out: dict[int, list[str]] = {}
     if mode == "all":
@@ -148,17 +164,13 @@ def check_resources(resources: list[dict], texts: list[bytes], mode: str = "shap
                 out[i] = problems
         return sorted(out.items())
     for i, res in enumerate(resources):
-        key = (res.get("resourceType"), resource_shape(res, known))
+        bad: list = []
+        key = (res.get("resourceType"), walk(res, "", known, bad))
         verdict = _VERDICTS.get(key)
-        if verdict is None or verdict is False:
+        if verdict is None or verdict is False or bad:
             problems = check_resource(res)
             if verdict is None:
                 _VERDICTS[key] = not problems
-            if problems:
-                out[i] = problems
-    for i in value_suspects(texts):
-        if i not in out:
-            problems = check_resource(resources[i])
             if problems:
                 out[i] = problems
     return sorted(out.items())

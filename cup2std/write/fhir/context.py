@@ -62,10 +62,10 @@ class FhirContext:
         return ctx
 
     def shared_part_shapes(self) -> dict:
-        """id -> shape of every part in ``memo`` (lists of dicts shared between resources)."""
-        from cup2std.write.fhir.check_bulk import shape_of
-        return {id(part): shape_of(part) for parts in self.memo.values()
-                if isinstance(parts, list) for part in parts}
+        """id -> (shape, suspect) of every part in ``memo`` (lists of dicts shared by resources)."""
+        from cup2std.write.fhir.check_bulk import known_parts
+        return known_parts([part for parts in self.memo.values() if isinstance(parts, list)
+                            for part in parts])
 
     # -- ids and references ----------------------------------------------------------------
     def id(self, rtype: str, *keys) -> str:
