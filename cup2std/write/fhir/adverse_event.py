@@ -35,7 +35,7 @@ def adverse_event(ctx: FhirContext, rec: pd.Series, keys: tuple, drugs: list[str
     serious = str(rec.get("AESER", "")) == "Y"
     if serious:
         ext += _criteria(ctx, rec)
-    grade = _grade(ctx, rec)
+    grade = ctx.shared(("grade", rec.get("AETOXGR")), lambda: _grade(ctx, rec))
     if grade:
         ext.append({"url": AE_IG + "ae-grade", "valueCodeableConcept": grade})
     if not is_blank(rec.get("AETERM")):
@@ -46,12 +46,14 @@ def adverse_event(ctx: FhirContext, rec: pd.Series, keys: tuple, drugs: list[str
     ext += _per_drug(ctx, rec, drugs)
     res: dict = {
         "resourceType": "AdverseEvent", "id": ctx.id("AdverseEvent", *keys),
-        "meta": {"profile": [PROFILE]},
+        "meta": ctx.shared(("ae-meta",), lambda: {"profile": [PROFILE]}),
         "extension": ext,
-        "modifierExtension": [{"url": AE_IG + "status", "valueCode": "completed"}],
+        "modifierExtension": [ctx.shared(("ae-status",), lambda: {
+            "url": AE_IG + "status", "valueCode": "completed"})],
         "identifier": {"system": ctx.system("ae"), "value": "|".join(keys)},
         "actuality": "actual",
-        "event": _event(ctx, rec),
+        "event": ctx.shared(("event", *[rec.get(v) for v in ("AEDECOD", "AETERM", "AEPTCD")]),
+                            lambda: _event(ctx, rec)),
         "subject": ctx.ref("Patient", usubjid),
     }
     start = ctx.datetime_of(rec, "AE", "AESTDTC")
@@ -59,12 +61,12 @@ def adverse_event(ctx: FhirContext, rec: pd.Series, keys: tuple, drugs: list[str
         res["date"] = start
     if not is_blank(rec.get("AESER")):
         code = "serious" if serious else "non-serious"
-        res["seriousness"] = {"coding": [{"system": ctx.sys("seriousness"), "code": code,
-                                          "display": code.capitalize()}]}
-    outcome = _outcome(ctx, rec)
+        res["seriousness"] = ctx.shared(("seriousness", code), lambda: {"coding": [
+            {"system": ctx.sys("seriousness"), "code": code, "display": code.capitalize()}]})
+    outcome = ctx.shared(("outcome", rec.get("AEOUT")), lambda: _outcome(ctx, rec))
     if outcome:
         res["outcome"] = outcome
-    res["study"] = [ctx.ref("ResearchStudy")]
+    res["study"] = [ctx.shared(("study-ref",), lambda: ctx.ref("ResearchStudy"))]
     return res
 
 

@@ -122,18 +122,14 @@ def walk(node, key: str = "", known: dict | None = None, bad: list | None = None
             bad.append(key)
         return t
     if t is dict:
+        part = known.get(id(node)) if known else None
+        if part is not None:   # a shared part: walked once
+            if part[1]:
+                bad.append(key)
+            return part[0]
         return tuple([(k, walk(v, k, known, bad)) for k, v in node.items()])
     if t is list:
-        out = []
-        for x in node:
-            part = known.get(id(x)) if known else None
-            if part is None:
-                out.append(walk(x, key, known, bad))
-            else:
-                out.append(part[0])
-                if part[1]:
-                    bad.append(key)
-        return tuple(out)
+        return tuple([walk(x, key, known, bad) for x in node])
     if node is None or (t is float and not math.isfinite(node)):
         bad.append(key)
     return t

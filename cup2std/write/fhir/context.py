@@ -61,11 +61,28 @@ class FhirContext:
         ctx.supp = _supp_index(hub)
         return ctx
 
+    def shared(self, key: tuple, build):
+        """A part (dict) built once per ``key`` and shared by every resource that needs it.
+
+        Shared parts are never changed after building (resources are only serialised). A part
+        whose building raised a finding is not kept: the finding names one record, so the
+        next record with the same values builds (and reports) its own.
+        """
+        part = self.memo.get(key)
+        if part is None:
+            before = len(self.ledger.findings)
+            part = build()
+            if len(self.ledger.findings) == before:
+                self.memo[key] = part
+        return part
+
     def shared_part_shapes(self) -> dict:
-        """id -> (shape, suspect) of every part in ``memo`` (lists of dicts shared by resources)."""
+        """id -> (shape, suspect) of every part in ``memo`` (shared dicts, lists of dicts)."""
         from cup2std.write.fhir.check_bulk import known_parts
-        return known_parts([part for parts in self.memo.values() if isinstance(parts, list)
-                            for part in parts])
+        parts = []
+        for value in self.memo.values():
+            parts += value if isinstance(value, list) else [value]
+        return known_parts([p for p in parts if isinstance(p, dict)])
 
     # -- ids and references ----------------------------------------------------------------
     def id(self, rtype: str, *keys) -> str:

@@ -41,15 +41,22 @@ def medication_administration(ctx: FhirContext, rec: pd.Series, keys: tuple) -> 
         return None
     res: dict = {"resourceType": "MedicationAdministration",
                  "id": ctx.id("MedicationAdministration", *keys),
-                 "extension": [{"url": STUDY_EXTENSION, "valueReference": ctx.ref("ResearchStudy")}],
+                 "extension": [ctx.shared(("study-extension",), lambda: {
+                     "url": STUDY_EXTENSION, "valueReference": ctx.ref("ResearchStudy")})],
                  "identifier": [{"system": ctx.system("ex"), "value": "|".join(keys)}],
                  "status": "completed",
-                 "medicationReference": ctx.ref("Medication", drug, display=drug),
+                 "medicationReference": ctx.shared(
+                     ("medication", drug), lambda: ctx.ref("Medication", drug, display=drug)),
                  "subject": ctx.ref("Patient", usubjid), **eff}
-    dosage = _dosage(ctx, rec)
+    # the dosage depends on these values only: built once per combination
+    dosage = ctx.shared(("dosage", *[rec.get(v) for v in _DOSAGE_VARS]),
+                        lambda: _dosage(ctx, rec))
     if dosage:
         res["dosage"] = dosage
     return res
+
+
+_DOSAGE_VARS = ("EXDOSFRQ", "EXADJ", "EXROUTE", "EXDOSU", "EXDOSE")
 
 
 def _dosage(ctx: FhirContext, rec: pd.Series) -> dict:
