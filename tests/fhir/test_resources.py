@@ -150,3 +150,24 @@ def test_bundle_is_a_put_transaction_that_stands_alone(converted):
                 walk(v)
     walk(bundle)
     assert refs <= present
+
+
+def test_a_shared_part_that_raised_a_finding_is_reported_for_every_record(hub):
+    """Dosages are built once per combination of values, but a finding names each record."""
+    import copy
+
+    changed = copy.copy(hub)
+    changed.frames = dict(hub.frames)
+    ex = hub.frames["EX"].copy()
+    first = ex.index[ex["EXROUTE"] == "ORAL"][:3]
+    ex.loc[first, ["EXROUTE", "EXDOSE", "EXDOSU", "EXDOSFRQ", "EXADJ"]] = \
+        ["NASOGASTRIC TUBE", 4.0, "mg", "QD", ""]
+    changed.frames["EX"] = ex
+    ledger = Ledger()
+    resources = build_resources(changed, ledger)
+    routes = [f for f in ledger.findings if f.rule == "FHIR005"]
+    assert sorted(f.row for f in routes) == sorted(int(r) for r in ex.loc[first, "_SRC_ROW"])
+    given = [r for rs in resources.by_subject.values() for r in rs
+             if r["resourceType"] == "MedicationAdministration"
+             and r.get("dosage", {}).get("route", {}).get("text") == "NASOGASTRIC TUBE"]
+    assert len(given) == 3 and all("coding" not in r["dosage"]["route"] for r in given)
