@@ -19,10 +19,10 @@ from cup2std.engine.hub import Hub
 from cup2std.validate.findings import Ledger
 from cup2std.write.fhir.adverse_event import adverse_event, ae_keys
 from cup2std.write.fhir.clinical import (
-    CM_KEYS, MH_KEYS, OBS_KEYS, condition, medication_statement, observation, record_keys,
+    CM_KEYS, MH_KEYS, OBS_KEYS, condition, key_text, medication_statement, observation,
 )
 from cup2std.write.fhir.context import FhirContext, where_of
-from cup2std.write.fhir.exposure import ex_keys, medication_administration
+from cup2std.write.fhir.exposure import EX_KEYS, medication_administration
 from cup2std.write.fhir.study import medications, organizations, research_study
 from cup2std.write.fhir.subject import off_study_subjects, patient, research_subject
 
@@ -89,15 +89,17 @@ class FhirPlan:
                     "RS": (lambda r, k: observation(ctx, "RS", r, k), OBS_KEYS["RS"]),
                     "MH": (lambda r, k: condition(ctx, r, k), MH_KEYS),
                     "CM": (lambda r, k: medication_statement(ctx, r, k), CM_KEYS),
-                    "EX": (lambda r, k: medication_administration(ctx, r, k), ex_keys),
+                    "EX": (lambda r, k: medication_administration(ctx, r, k), EX_KEYS),
                     "AE": (lambda r, k: adverse_event(ctx, r, k, self.drugs), ae_keys)}
         for domain in SUBJECT_DOMAINS:
             if domain not in self.frames:
                 continue
             build, keys = builders[domain]
             seen: dict[tuple, int] = {}
-            for rec in _records(self.frames[domain], rows[domain]):
-                key = keys(rec) if callable(keys) else record_keys(rec, keys)
+            records = _records(self.frames[domain], rows[domain])
+            key_rows = (map(keys, records) if callable(keys)
+                        else _key_rows(self.frames[domain], rows[domain], keys))
+            for rec, key in zip(records, key_rows):
                 seen[key] = seen.get(key, 0) + 1
                 if seen[key] > 1:
                     ctx.warn("FHIR009", f"two {domain} records share the key {'|'.join(key)}; "
@@ -130,6 +132,25 @@ def _records(frame: pd.DataFrame, rows: np.ndarray) -> list[dict]:
     cols = list(sub.columns)
     values = [sub[c].astype(object).to_numpy().tolist() for c in cols]
     return [dict(zip(cols, row)) for row in zip(*values)]
+
+
+def _key_rows(frame: pd.DataFrame, rows: np.ndarray, variables: tuple) -> list[tuple]:
+    """``record_keys`` of every row, computed once per distinct value of each key variable.
+
+    >>> f = pd.DataFrame({"USUBJID": ["S-1", "S-1"], "VISITNUM": [1.0, float("nan")]})
+    >>> _key_rows(f, np.array([0, 1]), ("USUBJID", "VISITNUM", "EPOCH"))
+    [('S-1', '1', ''), ('S-1', '', '')]
+    """
+    sub = frame.iloc[rows]
+    columns = []
+    for v in variables:
+        if v not in sub:
+            columns.append([""] * len(sub))
+            continue
+        codes, uniques = pd.factorize(sub[v].astype(object), use_na_sentinel=True)
+        texts = np.array([key_text(u) for u in uniques] + [""], dtype=object)
+        columns.append(texts[codes].tolist())   # code -1 (missing) takes the last: ''
+    return list(zip(*columns))
 
 
 def _dm_positions(index: pd.Index, values: np.ndarray) -> np.ndarray:

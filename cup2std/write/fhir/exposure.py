@@ -23,10 +23,8 @@ def effective(start: str | None, end: str | None) -> dict:
     return {}
 
 
-def ex_keys(rec: pd.Series) -> tuple:
-    """Natural key of an EX record (independent of EXSEQ, which renumbers)."""
-    from cup2std.write.fhir.clinical import record_keys
-    return record_keys(rec, ("USUBJID", "EXTRT", "EXSTDTC", "EXENDTC", "VISITNUM"))
+# Natural key of an EX record (independent of EXSEQ, which renumbers).
+EX_KEYS = ("USUBJID", "EXTRT", "EXSTDTC", "EXENDTC", "VISITNUM")
 
 
 def medication_administration(ctx: FhirContext, rec: pd.Series, keys: tuple) -> dict | None:
