@@ -19,6 +19,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from cup2std.write.text import text_list
+
 _PAD = b" "
 _LIBRARY = b"HEADER RECORD*******LIBRARY HEADER RECORD!!!!!!!" + b"0" * 30 + b"  "
 _MEMBER = b"HEADER RECORD*******MEMBER  HEADER RECORD!!!!!!!" + b"0" * 17 + b"1600000000140  "
@@ -53,7 +55,7 @@ def ibm_floats(values: np.ndarray) -> bytes:
 
 def _text_matrix(values: pd.Series, width: int) -> np.ndarray:
     """ASCII text as an (n, width) uint8 matrix, blank-padded."""
-    raw = np.array(values.fillna("").astype(str).tolist(), dtype=f"S{width}")
+    raw = np.array(text_list(values), dtype=f"S{width}")
     mat = raw.view(np.uint8).reshape(len(raw), width).copy()
     mat[mat == 0] = 32
     return mat
