@@ -53,7 +53,8 @@ def ascii_frame(df: pd.DataFrame, dataset: str) -> tuple[pd.DataFrame, list[dict
     >>> out["AETERM"].tolist(), changes[0]["to"]
     (['Uebelkeit'], 'Uebelkeit')
     """
-    out = df.copy()
+    # A shallow copy (copy-on-write): a deep one would first consolidate every text column.
+    out = df.copy(deep=False)
     changes: list[dict] = []
     for col in out.columns:
         if pd.api.types.is_numeric_dtype(out[col]):
@@ -71,7 +72,9 @@ def ascii_frame(df: pd.DataFrame, dataset: str) -> tuple[pd.DataFrame, list[dict
         for idx, pos, subject, to in zip(index, rows, subjects, new):
             changes.append({"dataset": dataset, "variable": col, "record": int(idx) + 1,
                             "usubjid": str(subject), "from": texts[pos], "to": to})
-        out.loc[index, col] = pd.Series(new, index=index, dtype=object)
+        fixed = out[col].to_numpy(dtype=object).copy()
+        fixed[rows] = new
+        out[col] = pd.Series(fixed, index=out.index, dtype=out[col].dtype)
     return out, changes
 
 
