@@ -21,10 +21,19 @@ import pandas as pd
 
 def text_list(values: pd.Series) -> list[str]:
     """``values.fillna("").astype(str).tolist()``, taken as is when every cell is a ``str``."""
+    return text_array(values).tolist()
+
+
+def text_array(values: pd.Series) -> np.ndarray:
+    """``values.fillna("").astype(str)`` as an object array of ``str``.
+
+    >>> text_array(pd.Series(["a", float("nan")], dtype=object)).tolist()
+    ['a', '']
+    """
     arr = values.to_numpy(dtype=object)
     if len(arr) and pd.api.types.infer_dtype(arr, skipna=False) == "string":
-        return arr.tolist()
-    return values.fillna("").astype(str).tolist()
+        return arr
+    return np.array(values.fillna("").astype(str).tolist(), dtype=object).reshape(len(values))
 
 
 def is_printable_ascii(texts: list[str]) -> bool:
