@@ -47,7 +47,7 @@ def oid_part(value: str) -> str:
 def subsets(frame: pd.DataFrame, where: str, target: str) -> list[tuple[str, pd.Series]]:
     """(where value, target values of those records) for each value with data in ``target``.
 
-    >>> df = pd.DataFrame({"QNAM": ["A", "B", "A"], "QVAL": ["x", "", "y"]})
+    >>> df = pd.DataFrame({"QNAM": ["A", "B", "A"], "QVAL": ["x", "", "y"]}, dtype=object)
     >>> [(v, sub.tolist()) for v, sub in subsets(df, "QNAM", "QVAL")]
     [('A', ['x', 'y'])]
     """
