@@ -101,15 +101,23 @@ def check_dataset(ds: XptDataset) -> list[str]:
     for text, what in [(ds.name, "dataset name"), (ds.label, "dataset label")]:
         if not text.isascii():
             problems.append(f"{ds.name}: {what} '{text}' is not ASCII")
-    for col, label, width in zip(ds.frame.columns, ds.labels, xpt_widths(ds)):
+    # The widths come from the same pass over the text (when xpt_widths has not run yet).
+    widths = []
+    for i, (col, label) in enumerate(zip(ds.frame.columns, ds.labels)):
         if len(col) > 8:
             problems.append(f"{ds.name}.{col}: variable name longer than 8 characters")
         if len(label) > 40:
             problems.append(f"{ds.name}.{col}: label longer than 40 characters")
         if not (col.isascii() and label.isascii()):
             problems.append(f"{ds.name}.{col}: variable name or label is not ASCII")
-        if not pd.api.types.is_numeric_dtype(ds.frame[col]):
-            problems += _text_problems(ds.name, col, text_list(ds.frame[col]), width)
+        if pd.api.types.is_numeric_dtype(ds.frame[col]):
+            widths.append(8)
+            continue
+        texts = text_list(ds.frame[col])
+        widths.append(ds.widths[i] if ds.widths is not None else _text_width(texts))
+        problems += _text_problems(ds.name, col, texts, widths[-1])
+    if ds.widths is None and len(widths) == len(ds.frame.columns):
+        ds.widths = widths
     return problems
 
 
@@ -141,12 +149,16 @@ def xpt_widths(ds: XptDataset) -> list[int]:
     out = []
     for col in ds.frame.columns:
         if not pd.api.types.is_numeric_dtype(ds.frame[col]):
-            # The text is ASCII by now (ascii_frame), so characters are bytes.
-            out.append(max(1, max_length(text_list(ds.frame[col]))))
+            out.append(_text_width(text_list(ds.frame[col])))
         else:
             out.append(8)
     ds.widths = out
     return out
+
+
+def _text_width(texts: list[str]) -> int:
+    # The text is ASCII by now (ascii_frame), so characters are bytes.
+    return max(1, max_length(texts))
 
 
 def xpt_size(ds: XptDataset) -> int:
