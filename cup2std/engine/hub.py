@@ -68,8 +68,7 @@ class Hub:
         cols = []
         for var in sorted(meta.variables.values(), key=lambda v: v.order):
             if var.name in df:
-                has_data = df[var.name].notna() & df[var.name].astype(str).ne("")
-                if var.core in ("Req", "Exp") or has_data.any():
+                if var.core in ("Req", "Exp") or _has_data(df[var.name]):
                     cols.append(var.name)
             elif var.core in ("Req", "Exp") and not name.startswith("SUPP"):
                 cols.append(var.name)
@@ -77,10 +76,24 @@ class Hub:
         for var in cols:
             if meta[var].is_numeric:
                 out[var] = pd.to_numeric(out[var], errors="coerce").astype(float)
-            else:
+            elif not _all_str(out[var]):
                 col = out[var].astype(object)
                 out[var] = col.where(col.notna(), "").astype(str).astype(object)
         return out
+
+
+def _all_str(values: pd.Series) -> bool:
+    """An object column of ``str`` only: already what an SDTM view holds for text (the
+    conversion through pandas' string dtype would give the same strings, cell by cell)."""
+    return values.dtype == object and len(values) > 0 and \
+        pd.api.types.infer_dtype(values.to_numpy(), skipna=False) == "string"
+
+
+def _has_data(values: pd.Series) -> bool:
+    """Any cell neither missing nor ''."""
+    if _all_str(values):
+        return bool((values.to_numpy() != "").any())
+    return bool((values.notna() & values.astype(str).ne("")).any())
 
 
 def build_hub(spec: MappingSpec, data: SourceData) -> Hub:

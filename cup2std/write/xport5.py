@@ -19,6 +19,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from cup2std.write.text import text_array
+
 _PAD = b" "
 _LIBRARY = b"HEADER RECORD*******LIBRARY HEADER RECORD!!!!!!!" + b"0" * 30 + b"  "
 _MEMBER = b"HEADER RECORD*******MEMBER  HEADER RECORD!!!!!!!" + b"0" * 17 + b"1600000000140  "
@@ -52,11 +54,15 @@ def ibm_floats(values: np.ndarray) -> bytes:
 
 
 def _text_matrix(values: pd.Series, width: int) -> np.ndarray:
-    """ASCII text as an (n, width) uint8 matrix, blank-padded."""
-    raw = np.array(values.fillna("").astype(str).tolist(), dtype=f"S{width}")
+    """ASCII text as an (n, width) uint8 matrix, blank-padded.
+
+    Encoded once per distinct value (columns repeat a lot), then spread to the rows.
+    """
+    codes, uniques = pd.factorize(text_array(values))
+    raw = np.array(uniques.tolist(), dtype=f"S{width}")
     mat = raw.view(np.uint8).reshape(len(raw), width).copy()
     mat[mat == 0] = 32
-    return mat
+    return mat[codes]
 
 
 def _field(text: str, width: int) -> bytes:
@@ -89,6 +95,13 @@ def xport5_bytes(frame: pd.DataFrame, name: str, label: str, labels: list[str],
     ``stamp`` (seconds since 1970) is the creation time written in the headers; by default
     SOURCE_DATE_EPOCH when set (reproducible builds), else now.
     """
+    return b"".join(_xport5_parts(frame, name, label, labels, widths, stamp))
+
+
+def _xport5_parts(frame: pd.DataFrame, name: str, label: str, labels: list[str],
+                  widths: list[int], stamp: float | None = None) -> list:
+    """The file as consecutive buffers: headers, descriptors, then the observations as one
+    numpy matrix (written as it is, not copied into one bytes object)."""
     if stamp is None:
         stamp = float(os.environ.get("SOURCE_DATE_EPOCH", time.time()))
     when = _sas_time(stamp)
@@ -113,10 +126,13 @@ def xport5_bytes(frame: pd.DataFrame, name: str, label: str, labels: list[str],
             rows[:, off:off + 8] = cells.reshape(len(frame), 8)
         else:
             rows[:, off:off + size] = _text_matrix(frame[col], size)
-    return b"".join(head) + _pad80(names) + _OBS + _pad80(rows.tobytes())
+    return [b"".join(head), _pad80(names), _OBS, rows.reshape(-1),
+            _PAD * (-rows.size % 80)]
 
 
 def write_xport5(path: Path, frame: pd.DataFrame, name: str, label: str, labels: list[str],
                  widths: list[int]) -> None:
     """Write the dataset to ``path`` (the caller makes the write atomic)."""
-    Path(path).write_bytes(xport5_bytes(frame, name, label, labels, widths))
+    with open(path, "wb") as f:
+        for part in _xport5_parts(frame, name, label, labels, widths):
+            f.write(part)

@@ -11,12 +11,14 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from cup2std.engine.supp import SUPP_COLUMNS
 from cup2std.standards import load_sdtmig
 from cup2std.standards.sdtmig import DOMAIN_LABELS
 from cup2std.write.ascii import ascii_frame
+from cup2std.write.text import is_printable_ascii, lengths, max_length, text_list
 from cup2std.write.xport5 import write_xport5
 
 MAX_TEXT = 200
@@ -42,8 +44,10 @@ def split_long_text(frames: dict[str, pd.DataFrame]) -> list[dict]:
         seq = f"{name}SEQ"
         extra = []
         for col in [c for c in df.columns if not pd.api.types.is_numeric_dtype(df[c])]:
-            long = df[col].fillna("").astype(str).str.len() > MAX_TEXT
-            for idx in df.index[long]:
+            texts = text_list(df[col])
+            if max_length(texts) <= MAX_TEXT:
+                continue
+            for idx in df.index[lengths(texts) > MAX_TEXT]:
                 chunks = _chunks(df.at[idx, col])
                 df.at[idx, col] = chunks[0]
                 for i, chunk in enumerate(chunks[1:], 1):
@@ -97,25 +101,40 @@ def check_dataset(ds: XptDataset) -> list[str]:
     for text, what in [(ds.name, "dataset name"), (ds.label, "dataset label")]:
         if not text.isascii():
             problems.append(f"{ds.name}: {what} '{text}' is not ASCII")
-    for col, label in zip(ds.frame.columns, ds.labels):
+    # The widths come from the same pass over the text (when xpt_widths has not run yet).
+    widths = []
+    for i, (col, label) in enumerate(zip(ds.frame.columns, ds.labels)):
         if len(col) > 8:
             problems.append(f"{ds.name}.{col}: variable name longer than 8 characters")
         if len(label) > 40:
             problems.append(f"{ds.name}.{col}: label longer than 40 characters")
         if not (col.isascii() and label.isascii()):
             problems.append(f"{ds.name}.{col}: variable name or label is not ASCII")
-        if not pd.api.types.is_numeric_dtype(ds.frame[col]):
-            text = ds.frame[col].fillna("").astype(str)
-            non_ascii = ~text.str.isascii()
-            if non_ascii.any():
-                first = int(non_ascii.to_numpy().argmax()) + 1
-                problems.append(f"{ds.name}.{col}: {int(non_ascii.sum())} value(s) not ASCII "
-                                f"(first: row {first})")
-            # Bytes as written: a character outside ASCII would be one '?' byte.
-            too_long = text.str.len() > MAX_TEXT
-            if too_long.any():
-                problems.append(f"{ds.name}.{col}: {int(too_long.sum())} value(s) longer than "
-                                f"{MAX_TEXT} bytes")
+        if pd.api.types.is_numeric_dtype(ds.frame[col]):
+            widths.append(8)
+            continue
+        texts = text_list(ds.frame[col])
+        widths.append(ds.widths[i] if ds.widths is not None else _text_width(texts))
+        problems += _text_problems(ds.name, col, texts, widths[-1])
+    if ds.widths is None and len(widths) == len(ds.frame.columns):
+        ds.widths = widths
+    return problems
+
+
+def _text_problems(name: str, col: str, texts: list[str], width: int) -> list[str]:
+    """Values not ASCII or longer than 200 bytes; whole-column checks first (most pass):
+    ``width`` is the longest text (xpt_widths)."""
+    problems = []
+    if not "".join(texts).isascii():
+        non_ascii = np.array([not t.isascii() for t in texts], dtype=bool)
+        first = int(non_ascii.argmax()) + 1
+        problems.append(f"{name}.{col}: {int(non_ascii.sum())} value(s) not ASCII "
+                        f"(first: row {first})")
+    # Bytes as written: a character outside ASCII would be one '?' byte.
+    if width > MAX_TEXT:
+        too_long = lengths(texts) > MAX_TEXT
+        problems.append(f"{name}.{col}: {int(too_long.sum())} value(s) longer than "
+                        f"{MAX_TEXT} bytes")
     return problems
 
 
@@ -130,13 +149,16 @@ def xpt_widths(ds: XptDataset) -> list[int]:
     out = []
     for col in ds.frame.columns:
         if not pd.api.types.is_numeric_dtype(ds.frame[col]):
-            # The text is ASCII by now (ascii_frame), so characters are bytes.
-            lens = ds.frame[col].fillna("").astype(str).str.len()
-            out.append(max(1, int(lens.max()) if len(lens) else 1))
+            out.append(_text_width(text_list(ds.frame[col])))
         else:
             out.append(8)
     ds.widths = out
     return out
+
+
+def _text_width(texts: list[str]) -> int:
+    # The text is ASCII by now (ascii_frame), so characters are bytes.
+    return max(1, max_length(texts))
 
 
 def xpt_size(ds: XptDataset) -> int:

@@ -86,7 +86,9 @@ def _dataset(define: Define, hub: Hub, ds: XptDataset, ascii_changes: dict) -> D
                   reference_data=klass == "TRIAL DESIGN", href=f"{name.lower()}.xpt")
     keys = _keys(name, meta_name, frame)
     for order, (col, label) in enumerate(zip(frame.columns, ds.labels), 1):
-        item, method = _item(define, hub, name, col, label, frame[col], ascii_changes)
+        # Type, length, codelist terms and comments depend on the distinct values only.
+        item, method = _item(define, hub, name, col, label, frame[col].drop_duplicates(),
+                             ascii_changes)
         define.items[item.oid] = item
         var = meta[col] if col in meta else None
         out.refs.append(ItemRef(item.oid, order, bool(var and var.core == "Req"),
@@ -153,6 +155,7 @@ def _value_list(define: Define, hub: Hub, ds: str, frame: pd.DataFrame, where: s
     vl = define.valuelists.setdefault(f"VL.{ds}.{target}", ValueList(f"VL.{ds}.{target}"))
     parent.valuelist_oid = vl.oid
     for order, (value, sub) in enumerate(subsets(frame, where, target), 1):
+        sub = sub.drop_duplicates()
         wc = define.where_clauses.setdefault(
             f"WC.{ds}.{where}.{oid_part(value)}",
             WhereClause(f"WC.{ds}.{where}.{oid_part(value)}", f"IT.{ds}.{where}", [value]))

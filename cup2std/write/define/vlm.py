@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
+
+from cup2std.write.text import text_list
 
 RESULTS = ("ORRES", "ORRESU", "STRESC", "STRESN", "STRESU")
 DOSES = ("DOSE", "DOSU", "DOSFRM", "DOSFRQ", "ROUTE")
@@ -42,12 +45,27 @@ def oid_part(value: str) -> str:
 
 
 def subsets(frame: pd.DataFrame, where: str, target: str) -> list[tuple[str, pd.Series]]:
-    """(where value, target values of those records) for each value with data in ``target``."""
+    """(where value, target values of those records) for each value with data in ``target``.
+
+    >>> df = pd.DataFrame({"QNAM": ["A", "B", "A"], "QVAL": ["x", "", "y"]}, dtype=object)
+    >>> [(v, sub.tolist()) for v, sub in subsets(df, "QNAM", "QVAL")]
+    [('A', ['x', 'y'])]
+    """
     out = []
-    keys = frame[where].fillna("").astype(str)
-    for value in sorted(set(keys) - {""}):
-        sub = frame.loc[keys.eq(value), target]
-        has = sub.notna() & sub.astype(str).ne("") if sub.dtype == object else sub.notna()
-        if has.any():
+    # The where variable factorised once; each value's records found by its code.
+    codes, keys = pd.factorize(np.array(text_list(frame[where]), dtype=object))
+    code_of = {key: code for code, key in enumerate(keys)}
+    values = frame[target]
+    for value in sorted(set(code_of) - {""}):
+        sub = values.iloc[np.flatnonzero(codes == code_of[value])]
+        if _has_data(sub):
             out.append((value, sub))
     return out
+
+
+def _has_data(values: pd.Series) -> bool:
+    """Any value present: not missing, and for text columns not ''."""
+    if values.dtype != object:
+        return bool(values.notna().any())
+    cells = values.to_numpy()
+    return bool((pd.notna(cells) & (cells != "")).any())
