@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
+import numpy as np
 import pandas as pd
 
 from cup2std.distinct import map_distinct
@@ -118,17 +119,41 @@ def prepare_frames(frames: Frames) -> Frames:
 
 def where(df: pd.DataFrame, idx, files: dict, domain: str = "") -> dict:
     """Location fields of a finding on row ``idx``: subject, --SEQ, source file and row."""
-    loc = {"subject": str(df.at[idx, "USUBJID"]) if "USUBJID" in df else ""}
+    return _locations(df, np.array([df.index.get_loc(idx)]), files, domain)[0]
+
+
+def _locations(df: pd.DataFrame, pos: np.ndarray, files: dict, domain: str) -> list[dict]:
+    """:func:`where` for the rows at positions ``pos`` (columns read once, not cell by cell)."""
+    def cells(name: str):
+        return df[name].to_numpy()[pos]
+    subjects = [str(v) for v in cells("USUBJID")] if "USUBJID" in df else [""] * len(pos)
     seq = f"{domain}SEQ"
-    if domain and seq in df and pd.notna(df.at[idx, seq]) and str(df.at[idx, seq]) != "":
-        try:
-            loc["seq"] = int(float(df.at[idx, seq]))
-        except ValueError:
-            pass
-    if SRC_FORM in df and SRC_ROW in df and df.at[idx, SRC_FORM] != "mapping":
-        loc["file"] = files.get(df.at[idx, SRC_FORM], str(df.at[idx, SRC_FORM]))
-        loc["row"] = int(df.at[idx, SRC_ROW])
-    return loc
+    seqs = cells(seq) if domain and seq in df else None
+    source = (cells(SRC_FORM), cells(SRC_ROW)) if SRC_FORM in df and SRC_ROW in df else None
+    out = []
+    for i, subject in enumerate(subjects):
+        loc = {"subject": subject}
+        if seqs is not None and pd.notna(seqs[i]) and str(seqs[i]) != "":
+            try:
+                loc["seq"] = int(float(seqs[i]))
+            except ValueError:
+                pass
+        if source is not None and source[0][i] != "mapping":
+            loc["file"] = files.get(source[0][i], str(source[0][i]))
+            loc["row"] = int(source[1][i])
+        out.append(loc)
+    return out
+
+
+def _per_row(values, df: pd.DataFrame, pos: np.ndarray) -> list:
+    """The cells of a Series (or anything indexed by row label) for the rows at ``pos``."""
+    labels = df.index[pos]
+    if isinstance(values, pd.Series):
+        if values.index.equals(df.index):
+            return list(values.to_numpy()[pos])
+        if values.index.is_unique:
+            return list(values.loc[labels].to_numpy())
+    return [values[idx] for idx in labels]
 
 
 def emit(ctx: RuleContext, rid: str, df: pd.DataFrame, mask, message, *, domain: str,
@@ -139,18 +164,18 @@ def emit(ctx: RuleContext, rid: str, df: pd.DataFrame, mask, message, *, domain:
     the cell of ``variable``).
     """
     mask = pd.Series(mask, index=df.index).fillna(False).astype(bool)
-    if not mask.any():
+    pos = np.flatnonzero(mask.to_numpy())
+    if not len(pos):
         return []
     severity = RULES[rid].severity
     if value is None and variable in df:
         value = df[variable]
-    out = []
-    for idx in df.index[mask]:
-        msg = message if isinstance(message, str) else str(message[idx])
-        val = "" if value is None else (value if isinstance(value, str) else value[idx])
-        out.append(Finding(rid, severity, msg, domain=domain, variable=variable,
-                           value=text(val), **where(df, idx, ctx.files, domain)))
-    return out
+    msgs = [message] * len(pos) if isinstance(message, str) else \
+        [str(m) for m in _per_row(message, df, pos)]
+    vals = [""] * len(pos) if value is None else [value] * len(pos) if \
+        isinstance(value, str) else [text(v) for v in _per_row(value, df, pos)]
+    return [Finding(rid, severity, msg, domain=domain, variable=variable, value=val, **loc)
+            for msg, val, loc in zip(msgs, vals, _locations(df, pos, ctx.files, domain))]
 
 
 def text(value) -> str:
