@@ -87,6 +87,16 @@ def comparable(values: pd.Series) -> pd.Series:
     return _text(values).str.extract(_PREFIX)[0].fillna("")
 
 
+def comparable_array(values: pd.Series) -> np.ndarray:
+    """:func:`comparable` as an object array (no Series built per row).
+
+    >>> comparable_array(pd.Series(["2020-07-14T10", "2020---14"])).tolist()
+    ['2020-07-14', '2020']
+    """
+    codes, comp = _comparable_codes(values)
+    return comp[codes]
+
+
 def after(a: pd.Series, b: pd.Series) -> pd.Series:
     """True where date ``a`` is certainly later than ``b`` (compared at common precision)."""
     return _compare(a, b, "gt")

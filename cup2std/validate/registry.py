@@ -225,8 +225,49 @@ def dm_lookup(frames: Frames, var: str, usubjid: pd.Series) -> pd.Series:
 
 
 def key(*parts: pd.Series) -> pd.Series:
-    """A join key from several columns (text joined by a NUL), for isin/map lookups."""
+    """A join key from several columns, for isin/map lookups.
+
+    The NUL meant to separate the parts is lost (pandas drops a trailing NUL of the scalar),
+    so the parts are simply concatenated: ("S-1", "12") and ("S-11", "2") give the same key.
+    Kept as is because findings must not change; see :func:`joint_keys`.
+    """
     out = parts[0].astype(str)
     for p in parts[1:]:
         out = out + "\x00" + p.astype(str).values
     return out
+
+
+def joint_keys(left: list[pd.Series], right: list[pd.Series]) -> tuple[np.ndarray, np.ndarray]:
+    """Integer join keys for two sides, equal exactly where the :func:`key` texts are equal
+    (-1 where a part is missing, as key() is then missing). Each key text is built once per
+    distinct combination of parts, not per row.
+
+    >>> a, b = joint_keys([pd.Series(["S-1", "S-2"]), pd.Series(["1", "1"])],
+    ...                   [pd.Series(["S-2", "S-1"]), pd.Series(["1", "2"])])
+    >>> np.isin(b, a).tolist()
+    [True, False]
+    """
+    n_left = len(left[0])
+    part_codes, part_texts = [], []
+    for a, b in zip(left, right):
+        codes, uniques = _text_codes(pd.concat([a.astype(object), b.astype(object)],
+                                               ignore_index=True))
+        part_codes.append(codes)
+        part_texts.append(uniques)
+    combo = np.zeros(len(part_codes[0]), dtype=np.int64)
+    for codes, uniques in zip(part_codes, part_texts):  # codes + 1: 0 is a missing part
+        combo, _ = pd.factorize(combo * (len(uniques) + 1) + (codes + 1))
+    first = np.unique(combo, return_index=True)[1]  # a row for each combination 0..k-1
+    texts = np.empty(len(first), dtype=object)
+    for j, cs in enumerate(zip(*(c[first].tolist() for c in part_codes))):
+        texts[j] = None if min(cs) < 0 else "".join(t[c] for t, c in zip(part_texts, cs))
+    keys = pd.factorize(texts)[0][combo]
+    return keys[:n_left], keys[n_left:]
+
+
+def _text_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes (-1 where missing) and distinct texts of ``values.astype(str)``."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    if len(uniques) and pd.api.types.infer_dtype(uniques, skipna=False) != "string":
+        codes, uniques = pd.factorize(values.astype(str), use_na_sentinel=True)
+    return codes, np.asarray(uniques, dtype=object)

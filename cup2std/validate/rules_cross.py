@@ -7,10 +7,11 @@
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from cup2std.validate.findings import Finding
-from cup2std.validate.isodates import after, before, comparable, differ
+from cup2std.validate.isodates import after, before, comparable, comparable_array, differ
 from cup2std.validate.registry import Frames, RuleContext, col, dm_lookup, emit, key, rule
 
 THEME = "cross"
@@ -148,17 +149,28 @@ def treatment_emergent(frames: Frames, ctx: RuleContext) -> list[Finding]:
     return out
 
 
+def _per_subject(subjects: pd.Series, dates: np.ndarray, how: str) -> pd.Series:
+    """The first ("min") or last ("max") non-empty date of each subject, in text order.
+
+    Dates are ranked once (a sorted factorisation) so that the groups reduce integers.
+    """
+    keep = dates != ""
+    ranks, ordered = pd.factorize(dates[keep], sort=True)
+    best = pd.Series(ranks).groupby(subjects.to_numpy()[keep]).agg(how)
+    return pd.Series(ordered[best.to_numpy()], index=best.index)
+
+
 @rule("RFX001", "error", "Subjects with EX have RFXSTDTC = first EXSTDTC and RFXENDTC = last "
       "EXENDTC (or EXSTDTC); subjects without EX have neither", THEME)
 def exposure_reference_dates(frames: Frames, ctx: RuleContext) -> list[Finding]:
     dm, ex = frames.get("DM"), frames.get("EX")
     if dm is None or ex is None or "RFXSTDTC" not in dm or "EXSTDTC" not in ex:
         return []
-    st = comparable(col(ex, "EXSTDTC"))
-    en = comparable(col(ex, "EXENDTC")).where(lambda s: s.ne(""), st)
-    frame = pd.DataFrame({"U": ex["USUBJID"], "st": st, "en": en})
-    first = frame[frame["st"].ne("")].groupby("U")["st"].min()
-    last = frame[frame["en"].ne("")].groupby("U")["en"].max()
+    st = comparable_array(col(ex, "EXSTDTC"))
+    en = comparable_array(col(ex, "EXENDTC"))
+    en = np.where(en != "", en, st)
+    first = _per_subject(ex["USUBJID"], st, "min")
+    last = _per_subject(ex["USUBJID"], en, "max")
     out = []
     for var, want in (("RFXSTDTC", first), ("RFXENDTC", last)):
         if var not in dm:

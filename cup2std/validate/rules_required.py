@@ -6,10 +6,12 @@
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from cup2std.validate.findings import Finding
-from cup2std.validate.registry import Frames, RuleContext, blank, col, emit, key, meta, rule
+from cup2std.validate.registry import (Frames, RuleContext, blank, col, emit, joint_keys, meta,
+                                      rule)
 
 THEME = "required"
 # Short codes: SDTMIG 3.4 section 4.5.? (--TESTCD, QNAM, ...): <= 8 characters, letters,
@@ -184,10 +186,12 @@ def supp_parent(frames: Frames, ctx: RuleContext) -> list[Finding]:
             for var in idvar[here & idvar.ne("")].unique():
                 if var not in parent:
                     continue
-                known = set(key(parent["USUBJID"], col(parent, var)))
-                ok |= here & idvar.eq(var) & key(supp["USUBJID"], idval).isin(known)
-        out += emit(ctx, "KEY003", supp, ~ok, "no parent record has this RDOMAIN/USUBJID/"
+                known, keys = joint_keys([parent["USUBJID"], col(parent, var)],
+                                         [supp["USUBJID"], idval])
+                ok |= here & idvar.eq(var) & np.isin(keys, known)
+        bad = ~ok  # the value text is built for the orphans only
+        out += emit(ctx, "KEY003", supp, bad, "no parent record has this RDOMAIN/USUBJID/"
                     "IDVAR/IDVARVAL; the supplemental qualifier is orphaned", domain=name,
                     variable="IDVARVAL",
-                    value=col(supp, "RDOMAIN") + "." + idvar + "=" + idval)
+                    value=col(supp, "RDOMAIN")[bad] + "." + idvar[bad] + "=" + idval[bad])
     return out
