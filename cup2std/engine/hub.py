@@ -68,8 +68,7 @@ class Hub:
         cols = []
         for var in sorted(meta.variables.values(), key=lambda v: v.order):
             if var.name in df:
-                has_data = df[var.name].notna() & df[var.name].astype(str).ne("")
-                if var.core in ("Req", "Exp") or has_data.any():
+                if var.core in ("Req", "Exp") or _has_data(df[var.name]):
                     cols.append(var.name)
             elif var.core in ("Req", "Exp") and not name.startswith("SUPP"):
                 cols.append(var.name)
@@ -78,9 +77,32 @@ class Hub:
             if meta[var].is_numeric:
                 out[var] = pd.to_numeric(out[var], errors="coerce").astype(float)
             else:
-                col = out[var].astype(object)
-                out[var] = col.where(col.notna(), "").astype(str).astype(object)
+                out[var] = _as_text(out[var])
         return out
+
+
+def _has_data(s: pd.Series) -> bool:
+    """A cell that is neither missing nor '' (as text)."""
+    if s.dtype.kind in "iufb":
+        return bool(s.notna().any())
+    return bool((_as_text(s).to_numpy() != "").any())
+
+
+def _as_text(s: pd.Series) -> pd.Series:
+    """Text as an object column, '' for missing.
+
+    Cells that are all ``str`` already (the usual case) are kept as they are: pandas' string
+    conversion would copy every cell into a string array only to give them back.
+
+    >>> _as_text(pd.Series(["a", None, 1.5])).tolist()
+    ['a', '', '1.5']
+    """
+    values = s.to_numpy(dtype=object, copy=True)
+    values[pd.isna(values)] = ""
+    if pd.api.types.infer_dtype(values, skipna=False) in ("string", "empty"):
+        return pd.Series(values, index=s.index, name=s.name, dtype=object)
+    col = s.astype(object)
+    return col.where(col.notna(), "").astype(str).astype(object)
 
 
 def build_hub(spec: MappingSpec, data: SourceData) -> Hub:
