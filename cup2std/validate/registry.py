@@ -258,9 +258,14 @@ def joint_keys(left: list[pd.Series], right: list[pd.Series]) -> tuple[np.ndarra
     for codes, uniques in zip(part_codes, part_texts):  # codes + 1: 0 is a missing part
         combo, _ = pd.factorize(combo * (len(uniques) + 1) + (codes + 1))
     first = np.unique(combo, return_index=True)[1]  # a row for each combination 0..k-1
-    texts = np.empty(len(first), dtype=object)
-    for j, cs in enumerate(zip(*(c[first].tolist() for c in part_codes))):
-        texts[j] = None if min(cs) < 0 else "".join(t[c] for t, c in zip(part_texts, cs))
+    texts = np.full(len(first), "", dtype=object)
+    missing = np.zeros(len(first), dtype=bool)
+    for codes, uniques in zip(part_codes, part_texts):
+        at = codes[first]
+        missing |= at < 0
+        if len(uniques):
+            texts = texts + uniques[np.maximum(at, 0)]  # object arrays: str + str per item
+    texts[missing] = None
     keys = pd.factorize(texts)[0][combo]
     return keys[:n_left], keys[n_left:]
 

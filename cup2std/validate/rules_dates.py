@@ -57,9 +57,10 @@ def start_before_end(frames: Frames, ctx: RuleContext) -> list[Finding]:
     out = []
     for name, df in frames.items():
         for st, en in _pairs(df):
-            bad = after(col(df, st), col(df, en))
-            out += emit(ctx, "DT003", df, bad, col(df, st) + " (" + st + ") is after " +
-                        col(df, en) + " (" + en + "); one of the two dates is wrong",
+            start, end = col(df, st), col(df, en)
+            bad = after(start, end)  # messages only for the flagged rows
+            out += emit(ctx, "DT003", df, bad, start[bad] + " (" + st + ") is after " +
+                        end[bad] + " (" + en + "); one of the two dates is wrong",
                         domain=name, variable=st)
     return out
 
