@@ -97,6 +97,16 @@ def comparable_array(values: pd.Series) -> np.ndarray:
     return comp[codes]
 
 
+def comparable_lengths(values: pd.Series) -> np.ndarray:
+    """The length of :func:`comparable` per row (10 = a complete date), per distinct value.
+
+    >>> comparable_lengths(pd.Series(["2020-07-14T10", "2020---14", None])).tolist()
+    [10, 4, 0]
+    """
+    codes, comp = _comparable_codes(values)
+    return np.fromiter(map(len, comp), dtype=np.int64, count=len(comp))[codes]
+
+
 def after(a: pd.Series, b: pd.Series) -> pd.Series:
     """True where date ``a`` is certainly later than ``b`` (compared at common precision)."""
     return _compare(a, b, "gt")
