@@ -48,17 +48,32 @@ def distinct_text(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes, texts
 
 
-def _by_unique(fn):
-    """Run ``fn`` on the distinct values only (dates repeat a lot), then spread back."""
-    def wrapper(values: pd.Series) -> pd.Series:
-        codes, texts = distinct_text(values)
-        res = fn(pd.Series(texts, dtype=object)).to_numpy()
-        return pd.Series(res[codes], index=values.index)
-    wrapper.__doc__, wrapper.__name__ = fn.__doc__, fn.__name__
-    return wrapper
+_MEMO_LIMIT = 1_000_000  # distinct texts remembered per function before starting afresh
 
 
-@_by_unique
+def _by_unique(dtype):
+    """Run an elementwise ``fn`` on the distinct values only (dates repeat a lot), then
+    spread back. Results are remembered per text, so the columns of a package (EXSTDTC and
+    EXENDTC share most dates) and the rules that ask again compute each text once."""
+    def decorate(fn):
+        memo: dict = {}
+
+        def wrapper(values: pd.Series) -> pd.Series:
+            codes, texts = distinct_text(values)
+            new = [t for t in dict.fromkeys(texts.tolist()) if t not in memo]
+            if new:
+                if len(memo) + len(new) > _MEMO_LIMIT:
+                    memo.clear()
+                memo.update(zip(new, fn(pd.Series(new, dtype=object)).to_numpy().tolist()))
+            res = np.empty(len(texts), dtype=object)
+            res[:] = [memo[t] for t in texts.tolist()]
+            return pd.Series(res.astype(dtype)[codes], index=values.index)
+        wrapper.__doc__, wrapper.__name__ = fn.__doc__, fn.__name__
+        return wrapper
+    return decorate
+
+
+@_by_unique(bool)
 def iso_syntax_ok(values: pd.Series) -> pd.Series:
     """True where the value is empty or ISO 8601 as SDTMIG allows (partial, '-' for unknown
     components, intervals and durations)."""
@@ -66,7 +81,7 @@ def iso_syntax_ok(values: pd.Series) -> pd.Series:
     return v.eq("") | v.str.fullmatch(ISO_SDTM)
 
 
-@_by_unique
+@_by_unique(bool)
 def iso_real(values: pd.Series) -> pd.Series:
     """True unless a component is impossible (month 13, 30 February, hour 25)."""
     v = _text(values).str.split("/").str[0]
@@ -81,7 +96,7 @@ def iso_real(values: pd.Series) -> pd.Series:
     return ~bad.fillna(False)
 
 
-@_by_unique
+@_by_unique(object)
 def comparable(values: pd.Series) -> pd.Series:
     """The leading complete part of a date (YYYY, YYYY-MM, YYYY-MM-DD, ...T hh:mm[:ss])."""
     return _text(values).str.extract(_PREFIX)[0].fillna("")
