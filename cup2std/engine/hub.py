@@ -76,24 +76,36 @@ class Hub:
         for var in cols:
             if meta[var].is_numeric:
                 out[var] = pd.to_numeric(out[var], errors="coerce").astype(float)
-            elif not _all_str(out[var]):
-                col = out[var].astype(object)
-                out[var] = col.where(col.notna(), "").astype(str).astype(object)
+            else:
+                out[var] = _as_text(out[var])
         return out
 
 
-def _all_str(values: pd.Series) -> bool:
-    """An object column of ``str`` only: already what an SDTM view holds for text (the
-    conversion through pandas' string dtype would give the same strings, cell by cell)."""
-    return values.dtype == object and len(values) > 0 and \
-        pd.api.types.infer_dtype(values.to_numpy(), skipna=False) == "string"
+def _has_data(s: pd.Series) -> bool:
+    """A cell that is neither missing nor '' (as text)."""
+    if s.dtype.kind in "iufb":
+        return bool(s.notna().any())
+    return bool((_as_text(s).to_numpy() != "").any())
 
 
-def _has_data(values: pd.Series) -> bool:
-    """Any cell neither missing nor ''."""
-    if _all_str(values):
-        return bool((values.to_numpy() != "").any())
-    return bool((values.notna() & values.astype(str).ne("")).any())
+def _as_text(s: pd.Series) -> pd.Series:
+    """Text as an object column, '' for missing.
+
+    Cells that are all ``str`` already (the usual case) are kept as they are: pandas' string
+    conversion would copy every cell into a string array only to give them back.
+
+    >>> _as_text(pd.Series(["a", None, 1.5])).tolist()
+    ['a', '', '1.5']
+    """
+    if s.dtype == object and len(s) and \
+            pd.api.types.infer_dtype(s.to_numpy(), skipna=False) == "string":
+        return s   # no copy: the column is already what a view holds
+    values = s.to_numpy(dtype=object, copy=True)
+    values[pd.isna(values)] = ""
+    if pd.api.types.infer_dtype(values, skipna=False) in ("string", "empty"):
+        return pd.Series(values, index=s.index, name=s.name, dtype=object)
+    col = s.astype(object)
+    return col.where(col.notna(), "").astype(str).astype(object)
 
 
 def build_hub(spec: MappingSpec, data: SourceData) -> Hub:

@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
+import numpy as np
 import pandas as pd
 
 from cup2std.distinct import map_distinct
@@ -118,17 +119,41 @@ def prepare_frames(frames: Frames) -> Frames:
 
 def where(df: pd.DataFrame, idx, files: dict, domain: str = "") -> dict:
     """Location fields of a finding on row ``idx``: subject, --SEQ, source file and row."""
-    loc = {"subject": str(df.at[idx, "USUBJID"]) if "USUBJID" in df else ""}
+    return _locations(df, np.array([df.index.get_loc(idx)]), files, domain)[0]
+
+
+def _locations(df: pd.DataFrame, pos: np.ndarray, files: dict, domain: str) -> list[dict]:
+    """:func:`where` for the rows at positions ``pos`` (columns read once, not cell by cell)."""
+    def cells(name: str):
+        return df[name].to_numpy()[pos]
+    subjects = [str(v) for v in cells("USUBJID")] if "USUBJID" in df else [""] * len(pos)
     seq = f"{domain}SEQ"
-    if domain and seq in df and pd.notna(df.at[idx, seq]) and str(df.at[idx, seq]) != "":
-        try:
-            loc["seq"] = int(float(df.at[idx, seq]))
-        except ValueError:
-            pass
-    if SRC_FORM in df and SRC_ROW in df and df.at[idx, SRC_FORM] != "mapping":
-        loc["file"] = files.get(df.at[idx, SRC_FORM], str(df.at[idx, SRC_FORM]))
-        loc["row"] = int(df.at[idx, SRC_ROW])
-    return loc
+    seqs = cells(seq) if domain and seq in df else None
+    source = (cells(SRC_FORM), cells(SRC_ROW)) if SRC_FORM in df and SRC_ROW in df else None
+    out = []
+    for i, subject in enumerate(subjects):
+        loc = {"subject": subject}
+        if seqs is not None and pd.notna(seqs[i]) and str(seqs[i]) != "":
+            try:
+                loc["seq"] = int(float(seqs[i]))
+            except ValueError:
+                pass
+        if source is not None and source[0][i] != "mapping":
+            loc["file"] = files.get(source[0][i], str(source[0][i]))
+            loc["row"] = int(source[1][i])
+        out.append(loc)
+    return out
+
+
+def _per_row(values, df: pd.DataFrame, pos: np.ndarray) -> list:
+    """The cells of a Series (or anything indexed by row label) for the rows at ``pos``."""
+    labels = df.index[pos]
+    if isinstance(values, pd.Series):
+        if values.index.equals(df.index):
+            return list(values.to_numpy()[pos])
+        if values.index.is_unique:
+            return list(values.loc[labels].to_numpy())
+    return [values[idx] for idx in labels]
 
 
 def emit(ctx: RuleContext, rid: str, df: pd.DataFrame, mask, message, *, domain: str,
@@ -139,18 +164,18 @@ def emit(ctx: RuleContext, rid: str, df: pd.DataFrame, mask, message, *, domain:
     the cell of ``variable``).
     """
     mask = pd.Series(mask, index=df.index).fillna(False).astype(bool)
-    if not mask.any():
+    pos = np.flatnonzero(mask.to_numpy())
+    if not len(pos):
         return []
     severity = RULES[rid].severity
     if value is None and variable in df:
         value = df[variable]
-    out = []
-    for idx in df.index[mask]:
-        msg = message if isinstance(message, str) else str(message[idx])
-        val = "" if value is None else (value if isinstance(value, str) else value[idx])
-        out.append(Finding(rid, severity, msg, domain=domain, variable=variable,
-                           value=text(val), **where(df, idx, ctx.files, domain)))
-    return out
+    msgs = [message] * len(pos) if isinstance(message, str) else \
+        [str(m) for m in _per_row(message, df, pos)]
+    vals = [""] * len(pos) if value is None else [value] * len(pos) if \
+        isinstance(value, str) else [text(v) for v in _per_row(value, df, pos)]
+    return [Finding(rid, severity, msg, domain=domain, variable=variable, value=val, **loc)
+            for msg, val, loc in zip(msgs, vals, _locations(df, pos, ctx.files, domain))]
 
 
 def text(value) -> str:
@@ -173,6 +198,9 @@ def blank(s: pd.Series) -> pd.Series:
     if s.dtype.kind == "f":
         return s.isna()
     if s.attrs.get(PREPARED):  # already stripped, '' for missing
+        if s.dtype.kind == "O":  # numpy compares an object array several times faster
+            v = s.to_numpy()
+            return pd.Series((v == "") | pd.isna(v), index=s.index)
         return s.isna() | s.eq("")
     return s.isna() | s.astype(str).str.strip().eq("")
 
@@ -200,8 +228,67 @@ def dm_lookup(frames: Frames, var: str, usubjid: pd.Series) -> pd.Series:
 
 
 def key(*parts: pd.Series) -> pd.Series:
-    """A join key from several columns (text joined by a NUL), for isin/map lookups."""
+    """A join key from several columns, for isin/map lookups.
+
+    The NUL meant to separate the parts is lost (pandas drops a trailing NUL of the scalar),
+    so the parts are simply concatenated: ("S-1", "12") and ("S-11", "2") give the same key.
+    Kept as is because findings must not change; see :func:`joint_keys`.
+    """
     out = parts[0].astype(str)
     for p in parts[1:]:
         out = out + "\x00" + p.astype(str).values
     return out
+
+
+def joint_keys(left: list[pd.Series], right: list[pd.Series]) -> tuple[np.ndarray, np.ndarray]:
+    """Integer join keys for two sides, equal exactly where the :func:`key` texts are equal
+    (-1 where a part is missing, as key() is then missing). Each key text is built once per
+    distinct combination of parts, not per row.
+
+    >>> a, b = joint_keys([pd.Series(["S-1", "S-2"]), pd.Series(["1", "1"])],
+    ...                   [pd.Series(["S-2", "S-1"]), pd.Series(["1", "2"])])
+    >>> np.isin(b, a).tolist()
+    [True, False]
+    """
+    n_left = len(left[0])
+    part_codes, part_texts = [], []
+    for a, b in zip(left, right):
+        codes, uniques = _text_codes(pd.concat([a.astype(object), b.astype(object)],
+                                               ignore_index=True))
+        part_codes.append(codes)
+        part_texts.append(uniques)
+    combo = np.zeros(len(part_codes[0]), dtype=np.int64)
+    for codes, uniques in zip(part_codes, part_texts):  # codes + 1: 0 is a missing part
+        combo, _ = pd.factorize(combo * (len(uniques) + 1) + (codes + 1))
+    first = np.unique(combo, return_index=True)[1]  # a row for each combination 0..k-1
+    texts = np.full(len(first), "", dtype=object)
+    missing = np.zeros(len(first), dtype=bool)
+    for codes, uniques in zip(part_codes, part_texts):
+        at = codes[first]
+        missing |= at < 0
+        if len(uniques):
+            texts = texts + uniques[np.maximum(at, 0)]  # object arrays: str + str per item
+    texts[missing] = None
+    keys = pd.factorize(texts)[0][combo]
+    return keys[:n_left], keys[n_left:]
+
+
+def _text_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes (-1 where missing) and distinct texts of ``values.astype(str)``."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    if len(uniques) and pd.api.types.infer_dtype(uniques, skipna=False) != "string":
+        codes, uniques = pd.factorize(values.astype(str), use_na_sentinel=True)
+    return codes, np.asarray(uniques, dtype=object)
+
+
+def on_distinct(values: pd.Series, fn) -> pd.Series:
+    """An elementwise ``fn`` (Series -> Series) computed on the distinct values only, with
+    the column's dtype (missing values included), and spread back to every row.
+
+    >>> on_distinct(pd.Series(["AB", "toolong", "AB"], dtype=object),
+    ...             lambda v: v.str.len() > 4).tolist()
+    [False, True, False]
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    result = fn(pd.Series(uniques, dtype=values.dtype))
+    return pd.Series(np.asarray(result)[codes], index=values.index)

@@ -7,10 +7,13 @@
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from cup2std.validate.findings import Finding
-from cup2std.validate.isodates import after, before, comparable, differ
+from cup2std.validate.isodates import (
+    after, before, comparable, comparable_array, differ, distinct_text,
+)
 from cup2std.validate.registry import Frames, RuleContext, col, dm_lookup, emit, key, rule
 
 THEME = "cross"
@@ -91,14 +94,16 @@ def death_dates(frames: Frames, ctx: RuleContext) -> list[Finding]:
         dth = dm_lookup(frames, "DTHDTC", ds["USUBJID"])
         bad = col(ds, "DSDECOD").eq("DEATH") & dth.ne("") & differ(col(ds, "DSSTDTC"), dth)
         out += emit(ctx, "DTH003", ds, bad, "DSSTDTC of the DEATH record is " +
-                    col(ds, "DSSTDTC") + " but DM.DTHDTC is " + dth + "; the two must agree",
+                    col(ds, "DSSTDTC")[bad] + " but DM.DTHDTC is " + dth[bad] +
+                    "; the two must agree",
                     domain="DS", variable="DSSTDTC")
     ae = frames.get("AE")
     if ae is not None and "AESTDTC" in ae:
         dth = dm_lookup(frames, "DTHDTC", ae["USUBJID"])
-        out += emit(ctx, "DTH003", ae, after(col(ae, "AESTDTC"), dth),
-                    "AESTDTC is after the subject's death (DM.DTHDTC " + dth + "); one of the "
-                    "dates is wrong", domain="AE", variable="AESTDTC")
+        bad = after(col(ae, "AESTDTC"), dth)
+        out += emit(ctx, "DTH003", ae, bad,
+                    "AESTDTC is after the subject's death (DM.DTHDTC " + dth[bad] + "); one of "
+                    "the dates is wrong", domain="AE", variable="AESTDTC")
     return out
 
 
@@ -110,6 +115,17 @@ def death_date_flag(frames: Frames, ctx: RuleContext) -> list[Finding]:
     return emit(ctx, "DTH004", dm, col(dm, "DTHDTC").ne("") & col(dm, "DTHFL").ne("Y"),
                 "DTHDTC is given but DTHFL is not Y (SDTMIG 3.4 DM assumption 9)", domain="DM",
                 variable="DTHFL")
+
+
+def _window_end(last: pd.Series, days: int) -> pd.Series:
+    """The last day still treatment-emergent (complete last-dose dates only; else ''),
+    computed once per distinct last-dose date."""
+    codes, texts = distinct_text(last)
+    comp = comparable(pd.Series(texts, dtype=object))
+    end = pd.to_datetime(comp.where(comp.str.len().ge(10)).str[:10], format="%Y-%m-%d",
+                         errors="coerce")
+    limit = (end + pd.Timedelta(days=days)).dt.strftime("%Y-%m-%d").fillna("")
+    return pd.Series(limit.to_numpy(dtype=object)[codes], index=last.index)
 
 
 @rule("TEAE001", "error", "AETRTEM (SUPPAE) agrees with the onset date and exposure "
@@ -129,23 +145,36 @@ def treatment_emergent(frames: Frames, ctx: RuleContext) -> list[Finding]:
     out = emit(ctx, "TEAE001", ae, y & ~exposed, "AETRTEM = Y but the subject has no "
                "exposure (no EX record, no RFXSTDTC)", domain="AE", variable="AESTDTC",
                value=flag)
-    out += emit(ctx, "TEAE001", ae, y & before(start, first), "AETRTEM = Y but the onset " +
-                start + " is before the first dose (RFXSTDTC " + first + ")", domain="AE",
+    bad = y & before(start, first)  # messages only for the flagged rows
+    out += emit(ctx, "TEAE001", ae, bad, "AETRTEM = Y but the onset " + start[bad] +
+                " is before the first dose (RFXSTDTC " + first[bad] + ")", domain="AE",
                 variable="AESTDTC", value=flag)
     limit = last
     if ctx.teae_window is not None:
-        end = pd.to_datetime(comparable(last).where(comparable(last).str.len().ge(10)).str[:10],
-                             format="%Y-%m-%d", errors="coerce")
-        limit = (end + pd.Timedelta(days=ctx.teae_window)).dt.strftime("%Y-%m-%d").fillna("")
-        out += emit(ctx, "TEAE001", ae, y & after(start, limit), "AETRTEM = Y but the onset " +
-                    start + f" is more than {ctx.teae_window} days after the last dose "
-                    "(RFXENDTC " + last + ")", domain="AE", variable="AESTDTC", value=flag)
+        limit = _window_end(last, ctx.teae_window)
+        bad = y & after(start, limit)
+        out += emit(ctx, "TEAE001", ae, bad, "AETRTEM = Y but the onset " + start[bad] +
+                    f" is more than {ctx.teae_window} days after the last dose "
+                    "(RFXENDTC " + last[bad] + ")", domain="AE", variable="AESTDTC",
+                    value=flag)
     within = exposed & first.ne("") & start.ne("") & ~before(start, first) & \
         limit.ne("") & ~after(start, limit)
-    out += emit(ctx, "TEAE001", ae, n & within, "AETRTEM = N but the onset " + start +
-                " is within treatment (RFXSTDTC " + first + " to " + limit + ")", domain="AE",
-                variable="AESTDTC", value=flag)
+    bad = n & within
+    out += emit(ctx, "TEAE001", ae, bad, "AETRTEM = N but the onset " + start[bad] +
+                " is within treatment (RFXSTDTC " + first[bad] + " to " + limit[bad] + ")",
+                domain="AE", variable="AESTDTC", value=flag)
     return out
+
+
+def _per_subject(subjects: pd.Series, dates: np.ndarray, how: str) -> pd.Series:
+    """The first ("min") or last ("max") non-empty date of each subject, in text order.
+
+    Dates are ranked once (a sorted factorisation) so that the groups reduce integers.
+    """
+    keep = dates != ""
+    ranks, ordered = pd.factorize(dates[keep], sort=True)
+    best = pd.Series(ranks).groupby(subjects.to_numpy()[keep]).agg(how)
+    return pd.Series(ordered[best.to_numpy()], index=best.index)
 
 
 @rule("RFX001", "error", "Subjects with EX have RFXSTDTC = first EXSTDTC and RFXENDTC = last "
@@ -154,11 +183,11 @@ def exposure_reference_dates(frames: Frames, ctx: RuleContext) -> list[Finding]:
     dm, ex = frames.get("DM"), frames.get("EX")
     if dm is None or ex is None or "RFXSTDTC" not in dm or "EXSTDTC" not in ex:
         return []
-    st = comparable(col(ex, "EXSTDTC"))
-    en = comparable(col(ex, "EXENDTC")).where(lambda s: s.ne(""), st)
-    frame = pd.DataFrame({"U": ex["USUBJID"], "st": st, "en": en})
-    first = frame[frame["st"].ne("")].groupby("U")["st"].min()
-    last = frame[frame["en"].ne("")].groupby("U")["en"].max()
+    st = comparable_array(col(ex, "EXSTDTC"))
+    en = comparable_array(col(ex, "EXENDTC"))
+    en = np.where(en != "", en, st)
+    first = _per_subject(ex["USUBJID"], st, "min")
+    last = _per_subject(ex["USUBJID"], en, "max")
     out = []
     for var, want in (("RFXSTDTC", first), ("RFXENDTC", last)):
         if var not in dm:

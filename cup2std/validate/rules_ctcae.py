@@ -124,13 +124,15 @@ def grade5_fatal(frames: Frames, ctx: RuleContext) -> list[Finding]:
     fatal = col(ae, "AEOUT").eq("FATAL")
     death = col(ae, "AESDTH").eq("Y") if "AESDTH" in ae else fatal
     g5 = g.eq("5")
-    out = emit(ctx, "CTC005", ae, g5 & ~(fatal & death),
-               "grade 5 (death) but AEOUT is " + col(ae, "AEOUT").replace("", "empty") +
-               " and AESDTH is " + col(ae, "AESDTH").replace("", "empty") +
+    bad = g5 & ~(fatal & death)  # messages only for the flagged rows
+    out = emit(ctx, "CTC005", ae, bad,
+               "grade 5 (death) but AEOUT is " + col(ae, "AEOUT")[bad].replace("", "empty") +
+               " and AESDTH is " + col(ae, "AESDTH")[bad].replace("", "empty") +
                "; a grade 5 event is fatal (AEOUT = FATAL, AESDTH = Y), or the grade is wrong",
                domain="AE", variable="AETOXGR", value=g)
-    out += emit(ctx, "CTC005", ae, g.ne("") & ~g5 & (fatal | death),
-                "AEOUT = FATAL or AESDTH = Y but AETOXGR is " + g +
+    bad = g.ne("") & ~g5 & (fatal | death)
+    out += emit(ctx, "CTC005", ae, bad,
+                "AEOUT = FATAL or AESDTH = Y but AETOXGR is " + g[bad] +
                 "; death related to an adverse event is grade 5 in CTCAE v5.0",
                 domain="AE", variable="AETOXGR", value=g)
     return out
@@ -154,10 +156,12 @@ def criterion_needs_serious(frames: Frames, ctx: RuleContext) -> list[Finding]:
     if ae is None or "AESER" not in ae:
         return []
     out = []
-    not_serious = col(ae, "AESER").ne("Y")
+    aeser = col(ae, "AESER")
+    not_serious = aeser.ne("Y")
     for c in (c for c in CRITERIA if c in ae):
-        out += emit(ctx, "SER002", ae, col(ae, c).eq("Y") & not_serious,
-                    f"{c} = Y but AESER is " + col(ae, "AESER").replace("", "empty") +
+        bad = col(ae, c).eq("Y") & not_serious  # messages only for the flagged rows
+        out += emit(ctx, "SER002", ae, bad,
+                    f"{c} = Y but AESER is " + aeser[bad].replace("", "empty") +
                     "; an event meeting a seriousness criterion is serious (AESER = Y)",
                     domain="AE", variable=c)
     return out

@@ -10,7 +10,9 @@ import pandas as pd
 
 from cup2std.engine.derive import study_day
 from cup2std.validate.findings import Finding
-from cup2std.validate.isodates import after, comparable, iso_real, iso_syntax_ok
+from cup2std.validate.isodates import (
+    after, comparable, comparable_lengths, iso_real, iso_syntax_ok,
+)
 from cup2std.validate.registry import Frames, RuleContext, col, dm_lookup, emit, rule
 
 THEME = "dates"
@@ -57,9 +59,10 @@ def start_before_end(frames: Frames, ctx: RuleContext) -> list[Finding]:
     out = []
     for name, df in frames.items():
         for st, en in _pairs(df):
-            bad = after(col(df, st), col(df, en))
-            out += emit(ctx, "DT003", df, bad, col(df, st) + " (" + st + ") is after " +
-                        col(df, en) + " (" + en + "); one of the two dates is wrong",
+            start, end = col(df, st), col(df, en)
+            bad = after(start, end)  # messages only for the flagged rows
+            out += emit(ctx, "DT003", df, bad, start[bad] + " (" + st + ") is after " +
+                        end[bad] + " (" + en + "); one of the two dates is wrong",
                         domain=name, variable=st)
     return out
 
@@ -107,8 +110,8 @@ def study_days(frames: Frames, ctx: RuleContext) -> list[Finding]:
                        col(df, c)[wrong] + " is study day " + want[wrong].map(fmt).astype(object) +
                        " from RFSTDTC " + ref[wrong] + " (no day 0); derive it again")
                 out += emit(ctx, "DT005", df, wrong, msg, domain=name, variable=c[:-3] + "DY")
-            orphan = dy.notna() & want.isna() & comparable(col(df, c)).str.len().ge(10) & \
-                ref.eq("")
+            complete = pd.Series(comparable_lengths(col(df, c)) >= 10, index=df.index)
+            orphan = dy.notna() & want.isna() & complete & ref.eq("")
             out += emit(ctx, "DT005", df, orphan, c[:-3] + "DY is set but the subject has no "
                         "RFSTDTC; a study day needs the reference start date", domain=name,
                         variable=c[:-3] + "DY")

@@ -6,16 +6,20 @@
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from cup2std.validate.findings import Finding
-from cup2std.validate.registry import Frames, RuleContext, blank, col, emit, key, meta, rule
+from cup2std.validate.registry import (
+    Frames, RuleContext, blank, col, emit, joint_keys, meta, on_distinct, rule,
+)
 
 THEME = "required"
 # Short codes: SDTMIG 3.4 section 4.5.? (--TESTCD, QNAM, ...): <= 8 characters, letters,
 # digits and underscore, not starting with a digit. Their labels: <= 40 characters.
 SHORT_CODES = ("TESTCD", "QNAM", "TSPARMCD", "IETESTCD", "PARMCD")
 SHORT_LABELS = ("TEST", "QLABEL", "TSPARM", "IETEST")
+SHORT_CODE = r"[A-Z_][A-Z0-9_]{0,7}"
 
 
 def _missing(rid: str, name: str, var: str, why: str) -> Finding:
@@ -88,14 +92,15 @@ def short_code_lengths(frames: Frames, ctx: RuleContext) -> list[Finding]:
         for c in df.columns:
             if c.startswith("_"):
                 continue
-            vals = col(df, c)
             if any(c.endswith(s) for s in SHORT_CODES):
-                bad = vals.ne("") & ~vals.str.fullmatch(r"[A-Z_][A-Z0-9_]{0,7}")
+                vals = col(df, c)
+                bad = on_distinct(vals, lambda v: v.ne("") & ~v.str.fullmatch(SHORT_CODE))
                 out += emit(ctx, "LEN001", df, bad, c + " must be at most 8 characters: upper-"
                             "case letters, digits or _, not starting with a digit; shorten it "
                             "in the mapping", domain=name, variable=c)
             elif any(c.endswith(s) for s in SHORT_LABELS):
-                out += emit(ctx, "LEN001", df, vals.str.len() > 40, f"{c} is longer than 40 "
+                long = on_distinct(col(df, c), lambda v: v.str.len() > 40)
+                out += emit(ctx, "LEN001", df, long, f"{c} is longer than 40 "
                             "characters; shorten it", domain=name, variable=c)
     return out
 
@@ -184,10 +189,12 @@ def supp_parent(frames: Frames, ctx: RuleContext) -> list[Finding]:
             for var in idvar[here & idvar.ne("")].unique():
                 if var not in parent:
                     continue
-                known = set(key(parent["USUBJID"], col(parent, var)))
-                ok |= here & idvar.eq(var) & key(supp["USUBJID"], idval).isin(known)
-        out += emit(ctx, "KEY003", supp, ~ok, "no parent record has this RDOMAIN/USUBJID/"
+                known, keys = joint_keys([parent["USUBJID"], col(parent, var)],
+                                         [supp["USUBJID"], idval])
+                ok |= here & idvar.eq(var) & np.isin(keys, known)
+        bad = ~ok  # the value text is built for the orphans only
+        out += emit(ctx, "KEY003", supp, bad, "no parent record has this RDOMAIN/USUBJID/"
                     "IDVAR/IDVARVAL; the supplemental qualifier is orphaned", domain=name,
                     variable="IDVARVAL",
-                    value=col(supp, "RDOMAIN") + "." + idvar + "=" + idval)
+                    value=col(supp, "RDOMAIN")[bad] + "." + idvar[bad] + "=" + idval[bad])
     return out
