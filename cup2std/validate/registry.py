@@ -228,27 +228,30 @@ def dm_lookup(frames: Frames, var: str, usubjid: pd.Series) -> pd.Series:
 
 
 def key(*parts: pd.Series) -> pd.Series:
-    """A join key from several columns, for isin/map lookups.
+    """A join key text from several columns, for isin/map lookups; equal only for equal parts.
 
-    The NUL meant to separate the parts is lost (pandas drops a trailing NUL of the scalar),
-    so the parts are simply concatenated: ("S-1", "12") and ("S-11", "2") give the same key.
-    Kept as is because findings must not change; see :func:`joint_keys`.
+    Every part but the last carries its length, so no two tuples give the same text:
+
+    >>> key(pd.Series(["S-1", "S-11"]), pd.Series(["12", "2"])).tolist()
+    ['3:S-112', '4:S-112']
     """
-    out = parts[0].astype(str)
-    for p in parts[1:]:
-        out = out + "\x00" + p.astype(str).values
+    texts = [p.astype(str) for p in parts]
+    out = texts[0].str.len().astype(str) + ":" + texts[0] if len(texts) > 1 else texts[0]
+    for i, t in enumerate(texts[1:], 1):
+        if i < len(texts) - 1:
+            t = t.str.len().astype(str) + ":" + t
+        out = out + t.values
     return out
 
 
 def joint_keys(left: list[pd.Series], right: list[pd.Series]) -> tuple[np.ndarray, np.ndarray]:
-    """Integer join keys for two sides, equal exactly where the :func:`key` texts are equal
-    (-1 where a part is missing, as key() is then missing). Each key text is built once per
-    distinct combination of parts, not per row.
+    """Integer join keys for two sides, equal exactly where all parts are equal as text
+    (-1 where a part is missing).
 
-    >>> a, b = joint_keys([pd.Series(["S-1", "S-2"]), pd.Series(["1", "1"])],
-    ...                   [pd.Series(["S-2", "S-1"]), pd.Series(["1", "2"])])
+    >>> a, b = joint_keys([pd.Series(["S-1", "S-2", "S-1"]), pd.Series(["1", "1", "12"])],
+    ...                   [pd.Series(["S-2", "S-1", "S-11"]), pd.Series(["1", "2", "2"])])
     >>> np.isin(b, a).tolist()
-    [True, False]
+    [True, False, False]
     """
     n_left = len(left[0])
     part_codes, part_texts = [], []
@@ -258,18 +261,11 @@ def joint_keys(left: list[pd.Series], right: list[pd.Series]) -> tuple[np.ndarra
         part_codes.append(codes)
         part_texts.append(uniques)
     combo = np.zeros(len(part_codes[0]), dtype=np.int64)
+    missing = np.zeros(len(part_codes[0]), dtype=bool)
     for codes, uniques in zip(part_codes, part_texts):  # codes + 1: 0 is a missing part
+        missing |= codes < 0
         combo, _ = pd.factorize(combo * (len(uniques) + 1) + (codes + 1))
-    first = np.unique(combo, return_index=True)[1]  # a row for each combination 0..k-1
-    texts = np.full(len(first), "", dtype=object)
-    missing = np.zeros(len(first), dtype=bool)
-    for codes, uniques in zip(part_codes, part_texts):
-        at = codes[first]
-        missing |= at < 0
-        if len(uniques):
-            texts = texts + uniques[np.maximum(at, 0)]  # object arrays: str + str per item
-    texts[missing] = None
-    keys = pd.factorize(texts)[0][combo]
+    keys = np.where(missing, -1, combo)
     return keys[:n_left], keys[n_left:]
 
 

@@ -37,3 +37,19 @@ def test_every_frame_rule_has_a_planted_defect():
     planted = {p[0] for p in PLANTED}
     frame_rules = {rid for rid, r in RULES.items() if not r.external}
     assert frame_rules - planted == set()
+
+
+def test_supp_keys_do_not_run_subject_and_sequence_together(clean_frames, clean_ctx):
+    """(S, '12') and (S + '1', '2') are different parents: a SUPPAE record of the first is an
+    orphan when only the second exists (a join of concatenated texts would miss it)."""
+    f = clean_frames
+    supp_row = f["SUPPAE"].index[0]
+    usubjid = f["SUPPAE"].loc[supp_row, "USUBJID"]
+    f["SUPPAE"].loc[supp_row, "IDVARVAL"] = "12"
+    # the only AE rows the record could be confused with: subject id + '1', AESEQ 2
+    ae = f["AE"]
+    f["AE"] = ae[ae["USUBJID"] != usubjid].copy()
+    twin = f["AE"].index[0]
+    f["AE"].loc[twin, ["USUBJID", "AESEQ"]] = [usubjid + "1", 2.0]
+    found = [x for x in run_rules(f, clean_ctx) if x.rule == "KEY003"]
+    assert any(x.value == "AE.AESEQ=12" for x in found), [x.render() for x in found]
