@@ -21,6 +21,7 @@ from cup2std.write.fhir.adverse_event import adverse_event, ae_keys
 from cup2std.write.fhir.clinical import (
     CM_KEYS, MH_KEYS, OBS_KEYS, condition, key_text, medication_statement, observation,
 )
+from cup2std.write.fhir.columns import Columns
 from cup2std.write.fhir.context import FhirContext, where_of
 from cup2std.write.fhir.exposure import EX_KEYS, medication_administration
 from cup2std.write.fhir.study import medications, organizations, research_study
@@ -49,7 +50,7 @@ class FhirPlan:
     shared: list[dict]
     drugs: list[str]
     off_study: set
-    frames: dict[str, pd.DataFrame]          # DM and subject domains, rows in build order
+    frames: dict[str, Columns]               # DM and subject domains, rows in build order
     parts: list[dict[str, np.ndarray]]       # per partition: domain -> row positions
 
     @classmethod
@@ -75,13 +76,14 @@ class FhirPlan:
             bounds = np.searchsorted(no[order], np.arange(n_parts + 1))
             for k in range(n_parts):
                 parts[k][domain] = order[bounds[k]:bounds[k + 1]]
-        return cls(ctx, shared, drugs, off_study_subjects(hub.frames.get("DS")), frames, parts)
+        columns = {domain: Columns(frame) for domain, frame in frames.items()}
+        return cls(ctx, shared, drugs, off_study_subjects(hub.frames.get("DS")), columns, parts)
 
     def build_part(self, k: int) -> FhirResources:
         """The subject resources of partition ``k`` (findings go to the context's ledger)."""
         ctx, rows = self.ctx, self.parts[k]
         out = FhirResources()
-        for dm in _records(self.frames["DM"], rows["DM"]):
+        for dm in self.frames["DM"].records(rows["DM"]):
             usubjid = str(dm["USUBJID"])
             out.subject_ids[usubjid] = str(dm["SUBJID"])
             out.by_subject[usubjid] = [patient(ctx, dm), research_subject(ctx, dm, self.off_study)]
@@ -96,9 +98,9 @@ class FhirPlan:
                 continue
             build, keys = builders[domain]
             seen: dict[tuple, int] = {}
-            records = _records(self.frames[domain], rows[domain])
+            records = self.frames[domain].records(rows[domain])
             key_rows = (map(keys, records) if callable(keys)
-                        else _key_rows(self.frames[domain], rows[domain], keys))
+                        else self.frames[domain].key_rows(rows[domain], keys, key_text))
             for rec, key in zip(records, key_rows):
                 seen[key] = seen.get(key, 0) + 1
                 if seen[key] > 1:
@@ -124,33 +126,6 @@ def build_resources(hub: Hub, ledger: Ledger) -> FhirResources:
     out = plan.build_part(0)
     out.shared = plan.shared
     return out
-
-
-def _records(frame: pd.DataFrame, rows: np.ndarray) -> list[dict]:
-    """Rows as plain dicts, one column at a time (iterating string arrays per row is slow)."""
-    sub = frame.iloc[rows]
-    cols = list(sub.columns)
-    values = [sub[c].astype(object).to_numpy().tolist() for c in cols]
-    return [dict(zip(cols, row)) for row in zip(*values)]
-
-
-def _key_rows(frame: pd.DataFrame, rows: np.ndarray, variables: tuple) -> list[tuple]:
-    """``record_keys`` of every row, computed once per distinct value of each key variable.
-
-    >>> f = pd.DataFrame({"USUBJID": ["S-1", "S-1"], "VISITNUM": [1.0, float("nan")]})
-    >>> _key_rows(f, np.array([0, 1]), ("USUBJID", "VISITNUM", "EPOCH"))
-    [('S-1', '1', ''), ('S-1', '', '')]
-    """
-    sub = frame.iloc[rows]
-    columns = []
-    for v in variables:
-        if v not in sub:
-            columns.append([""] * len(sub))
-            continue
-        codes, uniques = pd.factorize(sub[v].astype(object), use_na_sentinel=True)
-        texts = np.array([key_text(u) for u in uniques] + [""], dtype=object)
-        columns.append(texts[codes].tolist())   # code -1 (missing) takes the last: ''
-    return list(zip(*columns))
 
 
 def _dm_positions(index: pd.Index, values: np.ndarray) -> np.ndarray:
