@@ -43,6 +43,18 @@ def tidy_text_frame(df: pd.DataFrame, first_row: int = 2) -> pd.DataFrame:
     return out
 
 
+def text_frame(header: list[str], cells: np.ndarray, first_row: int = 2) -> pd.DataFrame:
+    """The frame ``tidy_text_frame`` makes, from cells that are already stripped str.
+
+    >>> text_frame([" a "], np.array([["x"]], dtype=object)).values.tolist()
+    [['x', 2]]
+    """
+    columns = {str(name).strip(): cells[:, j].copy() for j, name in enumerate(header)}
+    out = pd.DataFrame(columns)
+    out[SRC_ROW] = range(first_row, first_row + len(cells))
+    return out
+
+
 def _clean_cells(values: np.ndarray) -> np.ndarray:
     """Cells as stripped str ('' for missing), kept as an object array (fast to build and
     to iterate; pandas' string dtype would convert every cell again)."""

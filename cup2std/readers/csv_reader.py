@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 
 from cup2std.errors import SourceError
-from cup2std.readers.base import SourceData, tidy_text_frame
+from cup2std.readers.base import SourceData, text_frame, tidy_text_frame
+from cup2std.readers.csv_fast import split_regular
 from cup2std.spec.model import SourceSpec
 
 
@@ -60,16 +61,31 @@ def read_csv_form(path: Path, source: SourceSpec) -> pd.DataFrame:
 
 
 def _parse(text: str, path: Path, delimiter: str) -> pd.DataFrame:
+    """Split a regular file fast; otherwise parse with the csv module, which names the row
+    of a ragged record or an open quote."""
+    regular = split_regular(text, delimiter)
+    if regular is None:
+        return _parse_csv(text, path, delimiter)
+    header, cells = regular
+    _check_header(header, path)
+    return text_frame(header, cells)
+
+
+def _check_header(header: list[str], path: Path) -> None:
+    if len(set(header)) != len(header):
+        dup = sorted({h for h in header if header.count(h) > 1})
+        raise SourceError(f"column(s) {', '.join(dup)} appear twice in the header; rename one",
+                          file=str(path), row=1)
+
+
+def _parse_csv(text: str, path: Path, delimiter: str) -> pd.DataFrame:
     """Parse with the csv module so that ragged rows and open quotes name their row."""
     reader = csv.reader(text.splitlines(keepends=True), delimiter=delimiter, strict=True)
     try:
         header = next(reader)
     except csv.Error as exc:
         raise SourceError(f"malformed header: {exc}", file=str(path), row=1) from None
-    if len(set(header)) != len(header):
-        dup = sorted({h for h in header if header.count(h) > 1})
-        raise SourceError(f"column(s) {', '.join(dup)} appear twice in the header; rename one",
-                          file=str(path), row=1)
+    _check_header(header, path)
     try:
         records = list(reader)  # the csv module's C loop; checks follow on the whole list
     except csv.Error as exc:
