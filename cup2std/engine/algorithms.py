@@ -230,7 +230,11 @@ def ctcae(ctx: MapContext, spec: VarSpec) -> pd.Series:
     terms = ctx.column(str(spec.arg), spec.options.get("form"))
     lookup = load_ctcae()
     fld = spec.options["field"]
-    return terms.map(lambda t: getattr(lookup.term(t), fld, "") if lookup.term(t) else "")
+
+    def attribute(t):
+        found = lookup.term(t)
+        return getattr(found, fld, "") if found else ""
+    return map_distinct(terms, attribute)
 
 
 def first_of(ctx: MapContext, spec: VarSpec) -> pd.Series:

@@ -66,10 +66,24 @@ def derive_reference_dates(frames: Frames, rules: dict[str, dict]) -> None:
         if not pieces:
             dm[target] = dm.get(target, pd.Series("", index=dm.index)).fillna("")
             continue
-        allv = pd.concat(pieces)
-        agg = allv.groupby("USUBJID")["d"].min() if how == "first" else \
-            allv.groupby("USUBJID")["d"].max()
-        dm[target] = dm["USUBJID"].map(agg).fillna("").astype(object)
+        dm[target] = dm["USUBJID"].map(_first_or_last(pd.concat(pieces), how))\
+            .fillna("").astype(object)
+
+
+def _first_or_last(values: pd.DataFrame, how: str) -> pd.Series:
+    """USUBJID -> the smallest ('first') or largest ISO string of column ``d``.
+
+    Works on the codes of the distinct values sorted as str (a groupby min over strings
+    compares them group by group in Python).
+
+    >>> v = pd.DataFrame({"USUBJID": ["a", "a", "b"], "d": ["2020-02", "2020-01-05", "2019"]})
+    >>> _first_or_last(v, "first").to_dict(), _first_or_last(v, "last").to_dict()
+    ({'a': '2020-01-05', 'b': '2019'}, {'a': '2020-02', 'b': '2019'})
+    """
+    codes, uniques = pd.factorize(values["d"].astype(object), sort=True)
+    pick = pd.Series(codes, index=values.index).groupby(values["USUBJID"].to_numpy(object))
+    pick = pick.min() if how == "first" else pick.max()
+    return pd.Series(np.asarray(uniques, dtype=object)[pick.to_numpy()], index=pick.index)
 
 
 def derive_death_flag(frames: Frames) -> None:
@@ -84,7 +98,7 @@ def derive_actual_arm(frames: Frames, untreated: dict) -> None:
     dm = frames["DM"]
     if "ARMCD" not in dm or "ACTARMCD" in dm:
         return
-    dosed = set(frames["EX"]["USUBJID"]) if "EX" in frames else set()
+    dosed = set(frames["EX"]["USUBJID"].unique()) if "EX" in frames else set()
     treated = dm["USUBJID"].isin(dosed)
     dm["ACTARMCD"] = dm["ARMCD"].where(treated, untreated.get("ACTARMCD", "NOTTRT"))
     dm["ACTARM"] = dm.get("ARM", dm["ARMCD"]).where(treated, untreated.get("ACTARM", "Not Treated"))
@@ -178,12 +192,15 @@ def derive_treatment_emergent(frames: Frames, rule: dict, supp_meta: dict) -> No
     lastw = iso_to_date(last) + pd.Timedelta(days=window)
     lastw_iso = lastw.dt.strftime("%Y-%m-%d").fillna("")
     start = ae["AESTDTC"].fillna("").astype(str)
-    flags = []
-    for s, f, lw in zip(start, first, lastw_iso):
-        flags.append(_emergent(s, f[:10], lw))
-    ae[SUPP_PREFIX + qnam] = flags
+    # Plain lists: iterating pandas str columns element by element is slow.
+    ae[SUPP_PREFIX + qnam] = [_emergent(s, f[:10], lw) for s, f, lw in
+                              zip(_as_list(start), _as_list(first), _as_list(lastw_iso))]
     supp_meta[("AE", qnam)] = {"label": rule.get("label", "Treatment Emergent Flag"),
                                "qorig": "Derived", "qeval": ""}
+
+
+def _as_list(values: pd.Series) -> list:
+    return values.to_numpy(dtype=object).tolist()
 
 
 def _emergent(start: str, first: str, last_window: str) -> str:

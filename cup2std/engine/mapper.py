@@ -11,6 +11,7 @@ import pandas as pd
 
 from cup2std.engine.algorithms import MapContext, evaluate
 from cup2std.engine.conditions import condition_mask
+from cup2std.distinct import map_distinct
 from cup2std.engine.numbers import parse_numbers
 from cup2std.errors import SourceError
 from cup2std.readers.base import SRC_FORM, SRC_ROW, SourceData
@@ -106,9 +107,7 @@ def map_block(spec: MappingSpec, block: Block, data: SourceData, subjects: set,
     if block.domain == "DM" and "SUBJID" not in out:
         out["SUBJID"] = rows[subj_col]
     ctx.done.setdefault("STUDYID", out["STUDYID"])
-    usubjid_template = spec.study["usubjid"]
-    out["USUBJID"] = [usubjid_template.format(STUDYID=spec.studyid, SUBJID=s)
-                      for s in rows[subj_col]]
+    out["USUBJID"] = _usubjids(spec, rows[subj_col])
     for qnam, sspec in block.supp.items():
         out[SUPP_PREFIX + qnam] = evaluate(ctx, sspec.var)
     out[SRC_FORM] = block.form
@@ -116,6 +115,14 @@ def map_block(spec: MappingSpec, block: Block, data: SourceData, subjects: set,
     out[SUBJECT] = rows[subj_col]
     out["_BLOCK"] = spec.blocks.index(block)
     return _reject_without_topic(out, block, file, ledger).reset_index(drop=True)
+
+
+def _usubjids(spec: MappingSpec, subjects: pd.Series) -> pd.Series:
+    """USUBJID from the study's template, formatted once per subject (not once per record);
+    str dtype, as a list of str would give."""
+    template, studyid = spec.study["usubjid"], spec.studyid
+    ids = map_distinct(subjects, lambda s: template.format(STUDYID=studyid, SUBJID=s))
+    return ids.astype("str")
 
 
 def _context(spec, block, data, rows, ledger) -> MapContext:
@@ -177,7 +184,7 @@ def account_rows(spec: MappingSpec, data: SourceData, frames: dict[str, pd.DataF
     for df in frames.values():
         if SRC_FORM in df:
             for form, rows in df.groupby(SRC_FORM)[SRC_ROW]:
-                used.setdefault(form, set()).update(int(r) for r in rows)
+                used.setdefault(form, set()).update(rows.astype("int64").tolist())
     for form, row in lookup_rows:
         used.setdefault(form, set()).add(row)
     rejected: dict[str, set] = {}
@@ -186,7 +193,7 @@ def account_rows(spec: MappingSpec, data: SourceData, frames: dict[str, pd.DataF
     out = {}
     for form, df in data.forms.items():
         file = data.files[form]
-        rows_all = {int(r) for r in df[SRC_ROW]}
+        rows_all = set(df[SRC_ROW].astype("int64").tolist())
         for row in sorted(rows_all - used.get(form, set()) - rejected.get(form, set())):
             ledger.reject("REJ004", form, file, row, "no mapping block selects this row "
                           "(check the 'where' conditions of the blocks reading this form)",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from cup2std.distinct import map_distinct
 from cup2std.engine.mapper import SUBJECT, SUPP_PREFIX
 from cup2std.readers.base import SRC_FORM, SRC_ROW
 
@@ -35,11 +36,9 @@ def build_supp(dom: str, df: pd.DataFrame, supp_meta: dict) -> pd.DataFrame:
         long["IDVAR"], long["IDVARVAL"] = "", ""
     else:
         long["IDVAR"] = seq
-        long["IDVARVAL"] = long[seq].map(lambda v: str(int(v)))
-    meta = long["QNAM"].map(lambda q: supp_meta[(dom, q)])
-    long["QLABEL"] = meta.map(lambda m: m["label"])
-    long["QORIG"] = meta.map(lambda m: m["qorig"])
-    long["QEVAL"] = meta.map(lambda m: m.get("qeval", ""))
+        long["IDVARVAL"] = map_distinct(long[seq], lambda v: str(int(v)))
+    for column, key in (("QLABEL", "label"), ("QORIG", "qorig"), ("QEVAL", "qeval")):
+        long[column] = map_distinct(long["QNAM"], lambda q: supp_meta[(dom, q)].get(key, ""))
     long = long.sort_values(["USUBJID", "IDVARVAL", "QNAM"], key=_natural, kind="stable")
     return long[SUPP_COLUMNS + prov].reset_index(drop=True)
 
