@@ -82,6 +82,43 @@ def to_iso(values: pd.Series, formats: list[str]) -> tuple[pd.Series, pd.Series]
 
 def _to_iso_distinct(values: pd.Series, formats: list[str]) -> tuple[pd.Series, pd.Series]:
     text = values.fillna("").astype(str).str.strip()
+    if formats and formats[0] == "ISO8601":
+        return _with_complete_iso_dates(text, formats)
+    return _convert(text, formats)
+
+
+_COMPLETE = r"\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2})?)?"
+
+
+def _with_complete_iso_dates(text: pd.Series, formats: list[str]) -> tuple[pd.Series, pd.Series]:
+    """Complete ISO dates and date-times to the minute or second (most values of an ISO
+    export) need no parts: the value is its own ISO form when it is a real calendar date and
+    time. The rest goes through :func:`_convert`.
+
+    >>> iso, err = _with_complete_iso_dates(pd.Series(["2020-02-30", "2020-02-03T24:00",
+    ...                                                "2020-02-03T08:15", "2020"]), ["ISO8601"])
+    >>> iso.tolist(), err.tolist()[:2]
+    (['', '', '2020-02-03T08:15', '2020'], ['not a real calendar date', 'not a real calendar date'])
+    """
+    complete = text.str.fullmatch(_COMPLETE).fillna(False).astype(bool)
+    if not complete.any():
+        return _convert(text, formats)
+    real = pd.to_datetime(text.str[:10].where(complete), format="%Y-%m-%d",
+                          errors="coerce").notna()
+    for start, top in ((11, 23), (14, 59), (17, 59)):  # hh, mm, ss where written
+        part = pd.to_numeric(text.str[start:start + 2].where(complete), errors="coerce")
+        real &= ~(part > top)
+    iso = pd.Series(np.where(real, text, ""), index=text.index, dtype=object)
+    error = pd.Series(np.where(complete & ~real, "not a real calendar date", ""),
+                      index=text.index, dtype=object)
+    rest = ~complete
+    if rest.any():
+        iso[rest], error[rest] = _convert(text[rest], formats)
+    return iso, error
+
+
+def _convert(text: pd.Series, formats: list[str]) -> tuple[pd.Series, pd.Series]:
+    """Match the formats in order, take the parts, assemble ISO 8601."""
     parts = pd.DataFrame({p: pd.Series(pd.NA, index=text.index, dtype=object) for p in _PARTS})
     matched = text.eq("")
     for fmt in formats:

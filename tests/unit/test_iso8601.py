@@ -72,3 +72,14 @@ def test_partial_dates_never_gain_components(d, precision):
     iso, err = to_iso(pd.Series([collected]), ["DD.MM.YYYY"])
     expected = {"day": iso_full, "month": iso_full[:7], "year": iso_full[:4]}[precision]
     assert (iso[0], err[0]) == (expected, "")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.from_regex(r"\A[0-9]{4}-[0-3][0-9]-[0-3][0-9](T[0-2][0-9]:[0-6][0-9](:[0-6][0-9])?)?\Z"
+                              r"|\A[0-9]{4}(-[0-1][0-9])?\Z", fullmatch=True), max_size=8))
+def test_complete_iso_fast_path_equals_the_general_conversion(values):
+    from cup2std.engine.iso8601 import _convert, _with_complete_iso_dates
+    text = pd.Series(values, dtype=object)
+    fast, general = _with_complete_iso_dates(text, ["ISO8601"]), _convert(text, ["ISO8601"])
+    assert fast[0].tolist() == general[0].tolist()
+    assert fast[1].tolist() == general[1].tolist()
