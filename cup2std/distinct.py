@@ -9,15 +9,23 @@ import numpy as np
 import pandas as pd
 
 
-def map_distinct(values: pd.Series, fn) -> pd.Series:
-    """``values.map(fn)`` computed on the distinct values only (NaN passed through as NaN)."""
+def map_distinct(values: pd.Series, fn, infer: bool = True) -> pd.Series:
+    """``values.map(fn)`` computed on the distinct values only (NaN passed through as NaN).
+
+    ``infer=False`` keeps the result an object column (for callers that convert it anyway:
+    inferring the dtype scans and copies every row).
+
+    >>> map_distinct(pd.Series(["a", "b"]), str.upper, infer=False).dtype
+    dtype('O')
+    """
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     mapped = [fn(u) for u in uniques]
     if (codes < 0).any():
         mapped.append(np.nan)
     out = np.empty(len(mapped), dtype=object)
     out[:] = mapped
-    return pd.Series(out[codes], index=values.index).infer_objects()
+    out = pd.Series(out[codes], index=values.index)
+    return out.infer_objects() if infer else out
 
 
 def per_distinct(values: pd.Series, fn) -> tuple[pd.Series, ...]:

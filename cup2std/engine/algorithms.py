@@ -129,7 +129,7 @@ def apply_value_map(ctx: MapContext, spec: VarSpec, values: pd.Series) -> pd.Ser
     """Recode with a value map (case-insensitive keys); unmapped values are findings."""
     vmap = ctx.value_maps[spec.options["map"]]
     lower = {k.strip().lower(): v for k, v in vmap.items()}
-    out = map_distinct(values, lambda v: lower.get(str(v).strip().lower()))
+    out = map_distinct(values, lambda v: lower.get(str(v).strip().lower()), infer=False)
     unmapped = out.isna() & values.ne("")
     if unmapped.any():
         ctx.report("MAP001", "error", unmapped, values, spec.name, str(spec.arg),
@@ -219,7 +219,8 @@ def flag(ctx: MapContext, spec: VarSpec) -> pd.Series:
     values = ctx.column(str(spec.arg), spec.options.get("form"))
     sep = str(spec.options.get("sep", ";"))
     token = str(spec.options["contains"]).strip().lower()
-    has = map_distinct(values, lambda v: token in [x.strip() for x in str(v).lower().split(sep)])
+    has = map_distinct(values, lambda v: token in [x.strip() for x in str(v).lower().split(sep)],
+                       infer=False)
     has = has.astype(bool)
     return pd.Series(np.where(has, "Y", np.where(values.ne(""), "N", "")), index=values.index,
                      dtype=object)
@@ -234,7 +235,7 @@ def ctcae(ctx: MapContext, spec: VarSpec) -> pd.Series:
     def attribute(t):
         found = lookup.term(t)
         return getattr(found, fld, "") if found else ""
-    return map_distinct(terms, attribute)
+    return map_distinct(terms, attribute, infer=False)
 
 
 def first_of(ctx: MapContext, spec: VarSpec) -> pd.Series:

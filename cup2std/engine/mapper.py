@@ -121,7 +121,8 @@ def _usubjids(spec: MappingSpec, subjects: pd.Series) -> pd.Series:
     """USUBJID from the study's template, formatted once per subject (not once per record);
     str dtype, as a list of str would give."""
     template, studyid = spec.study["usubjid"], spec.studyid
-    ids = map_distinct(subjects, lambda s: template.format(STUDYID=studyid, SUBJID=s))
+    ids = map_distinct(subjects, lambda s: template.format(STUDYID=studyid, SUBJID=s),
+                       infer=False)
     return ids.astype("str")
 
 
