@@ -55,15 +55,31 @@ def text_frame(header: list[str], cells: np.ndarray, first_row: int = 2) -> pd.D
     return out
 
 
+def shared(cells) -> list[str]:
+    """The cells with equal values as one str object each.
+
+    Registry columns repeat (drug names, units, dates, codes): one object per distinct value
+    instead of one per cell saves most of the memory the source and the hub (which keeps
+    the same objects) take, and makes later hashing and comparing of these values cheaper.
+
+    >>> cells = ["".join(["a", "b"]), "".join(["a", "b"])]
+    >>> cells[0] is cells[1], (lambda a, b: a is b)(*shared(cells))
+    (False, True)
+    """
+    cells = list(cells)
+    seen: dict[str, str] = {}
+    return list(map(seen.setdefault, cells, cells))  # a C loop, no Python per cell
+
+
 def _clean_cells(values: np.ndarray) -> np.ndarray:
     """Cells as stripped str ('' for missing), kept as an object array (fast to build and
     to iterate; pandas' string dtype would convert every cell again)."""
     try:
-        cells = [v.strip() for v in values]  # CSV cells are all str
+        cells = shared(v.strip() for v in values)  # CSV cells are all str
     except AttributeError:
-        cells = [v.strip() if isinstance(v, str) else
-                 ("" if v is None or (isinstance(v, float) and v != v) else str(v).strip())
-                 for v in values]
+        cells = shared(v.strip() if isinstance(v, str) else
+                       ("" if v is None or (isinstance(v, float) and v != v) else str(v).strip())
+                       for v in values)
     out = np.empty(len(cells), dtype=object)
     out[:] = cells
     return out

@@ -20,6 +20,8 @@ import csv
 
 import numpy as np
 
+from cup2std.readers.base import shared
+
 # Line breaks of str.splitlines that the csv module reads as ordinary characters (looked
 # for one by one: a literal search is many times faster than a character class).
 _OTHER_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
@@ -56,10 +58,10 @@ def split_regular(text: str, delimiter: str) -> tuple[list[str], np.ndarray] | N
         body[i] = delimiter * (width - 1)  # placeholder: overwritten or deleted below
     cells = np.empty(len(body) * width, dtype=object)
     if body:
-        cells[:] = list(map(str.strip, delimiter.join(body).split(delimiter)))
+        cells[:] = shared(map(str.strip, delimiter.join(body).split(delimiter)))
     cells = cells.reshape(len(body), width)
     for i, record in quoted.items():
-        cells[i] = [v.strip() for v in record]
+        cells[i] = shared(v.strip() for v in record)
     return header, np.delete(cells, blank, axis=0) if blank else cells
 
 
