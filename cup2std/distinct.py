@@ -24,8 +24,9 @@ def map_distinct(values: pd.Series, fn, infer: bool = True) -> pd.Series:
         mapped.append(np.nan)
     out = np.empty(len(mapped), dtype=object)
     out[:] = mapped
-    out = pd.Series(out[codes], index=values.index)
-    return out.infer_objects() if infer else out
+    if not infer:
+        return pd.Series(out[codes], index=values.index, dtype=object)
+    return pd.Series(out[codes], index=values.index).infer_objects()
 
 
 def per_distinct(values: pd.Series, fn) -> tuple[pd.Series, ...]:

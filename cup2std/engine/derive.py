@@ -113,9 +113,21 @@ def study_day(dates: pd.Series, ref: pd.Series) -> pd.Series:
     ...           pd.Series(["2020-07-14"] * 3)).tolist()
     [1.0, -1.0, nan]
     """
-    d, r = iso_to_date(dates), iso_to_date(ref)
+    return _days_from(iso_to_date(dates), iso_to_date(ref))
+
+
+def _days_from(d: pd.Series, r: pd.Series) -> pd.Series:
     delta = (d - r).dt.days
     return delta.where(delta < 0, delta + 1).astype(float)
+
+
+def _subject_dates(frames: Frames, var: str, usubjid: pd.Series) -> pd.Series:
+    """DM's ``var`` as a date (NaT if partial or missing) for each record's subject,
+    converted once per subject rather than once per record."""
+    lookup = _dm_lookup(frames, var)
+    if lookup.empty:
+        return iso_to_date(pd.Series("", index=usubjid.index, dtype=object))
+    return usubjid.map(iso_to_date(lookup.fillna("")))
 
 
 def derive_study_days(frames: Frames, dom: str) -> None:
@@ -124,11 +136,11 @@ def derive_study_days(frames: Frames, dom: str) -> None:
     meta = load_sdtmig().get(dom)
     if meta is None or "USUBJID" not in df:
         return
-    rfstdtc = df["USUBJID"].map(_dm_lookup(frames, "RFSTDTC")).fillna("")
+    rfstdtc = _subject_dates(frames, "RFSTDTC", df["USUBJID"])
     for var in [c for c in df.columns if c.endswith("DTC") and c.startswith(dom)]:
         dy = var[:-3] + "DY"
         if dy in meta:
-            df[dy] = study_day(df[var], rfstdtc)
+            df[dy] = _days_from(iso_to_date(df[var]), rfstdtc)
 
 
 def _record_date(df: pd.DataFrame, dom: str) -> pd.Series | None:
@@ -154,8 +166,8 @@ def derive_epoch(frames: Frames, dom: str, epochs: dict) -> None:
     if when is None:
         return
     d = iso_to_date(when)
-    first = iso_to_date(df["USUBJID"].map(_dm_lookup(frames, "RFXSTDTC")).fillna(""))
-    last = iso_to_date(df["USUBJID"].map(_dm_lookup(frames, "RFXENDTC")).fillna(""))
+    first = _subject_dates(frames, "RFXSTDTC", df["USUBJID"])
+    last = _subject_dates(frames, "RFXENDTC", df["USUBJID"])
     epoch = np.select([d < first, (d >= first) & (d <= last), d > last],
                       [epochs.get("before", ""), epochs.get("during", ""),
                        epochs.get("after", "")], default="")
@@ -170,7 +182,7 @@ def derive_lobxfl(frames: Frames, dom: str) -> None:
     if meta is None or flag not in meta or flag in df or testcd not in df or dtc not in df:
         return
     d = iso_to_date(df[dtc])
-    first = iso_to_date(df["USUBJID"].map(_dm_lookup(frames, "RFXSTDTC")).fillna(""))
+    first = _subject_dates(frames, "RFXSTDTC", df["USUBJID"])
     result = df.get(f"{dom}ORRES", pd.Series("x", index=df.index)).fillna("").astype(str)
     eligible = (d <= first) & result.ne("")
     cand = df[eligible].assign(_d=d[eligible]).sort_values(["_d", SRC_ROW])
@@ -188,9 +200,11 @@ def derive_treatment_emergent(frames: Frames, rule: dict, supp_meta: dict) -> No
     window = int(rule.get("window_days", 30))
     qnam = rule.get("qnam", "AETRTEM")
     first = ae["USUBJID"].map(_dm_lookup(frames, "RFXSTDTC")).fillna("").astype(str)
-    last = ae["USUBJID"].map(_dm_lookup(frames, "RFXENDTC")).fillna("").astype(str)
-    lastw = iso_to_date(last) + pd.Timedelta(days=window)
-    lastw_iso = lastw.dt.strftime("%Y-%m-%d").fillna("")
+    last = _dm_lookup(frames, "RFXENDTC")
+    if not last.empty:  # the window's end once per subject
+        last = (iso_to_date(last.fillna("").astype(str)) + pd.Timedelta(days=window))\
+            .dt.strftime("%Y-%m-%d")
+    lastw_iso = ae["USUBJID"].map(last).fillna("")
     start = ae["AESTDTC"].fillna("").astype(str)
     # Plain lists: iterating pandas str columns element by element is slow.
     ae[SUPP_PREFIX + qnam] = [_emergent(s, f[:10], lw) for s, f, lw in

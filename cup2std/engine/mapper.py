@@ -117,13 +117,13 @@ def map_block(spec: MappingSpec, block: Block, data: SourceData, subjects: set,
     return _reject_without_topic(out, block, file, ledger).reset_index(drop=True)
 
 
-def _usubjids(spec: MappingSpec, subjects: pd.Series) -> pd.Series:
-    """USUBJID from the study's template, formatted once per subject (not once per record);
-    str dtype, as a list of str would give."""
+def _usubjids(spec: MappingSpec, subjects: pd.Series) -> list[str]:
+    """USUBJID from the study's template, formatted once per subject (not once per record).
+    A list, so that the column gets the dtype it always had."""
     template, studyid = spec.study["usubjid"], spec.studyid
     ids = map_distinct(subjects, lambda s: template.format(STUDYID=studyid, SUBJID=s),
                        infer=False)
-    return ids.astype("str")
+    return ids.tolist()
 
 
 def _context(spec, block, data, rows, ledger) -> MapContext:
