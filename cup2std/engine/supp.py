@@ -8,6 +8,7 @@
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from cup2std.distinct import map_distinct
@@ -30,7 +31,7 @@ def build_supp(dom: str, df: pd.DataFrame, supp_meta: dict) -> pd.DataFrame:
                      value_name="QVAL")
     long["QVAL"] = long["QVAL"].fillna("").astype(str)
     long = long[long["QVAL"].ne("")].copy()
-    long["QNAM"] = long["QNAM"].str[len(SUPP_PREFIX):]
+    long["QNAM"] = map_distinct(long["QNAM"], lambda q: q[len(SUPP_PREFIX):])
     long["RDOMAIN"] = dom
     if dom == "DM":
         long["IDVAR"], long["IDVARVAL"] = "", ""
@@ -39,15 +40,10 @@ def build_supp(dom: str, df: pd.DataFrame, supp_meta: dict) -> pd.DataFrame:
         long["IDVARVAL"] = map_distinct(long[seq], lambda v: str(int(v)))
     for column, key in (("QLABEL", "label"), ("QORIG", "qorig"), ("QEVAL", "qeval")):
         long[column] = map_distinct(long["QNAM"], lambda q: supp_meta[(dom, q)].get(key, ""))
-    long = long.sort_values(["USUBJID", "IDVARVAL", "QNAM"], key=_natural, kind="stable")
+    # IDVARVAL sorts as the number it was made from (2 before 10); DM has none.
+    long["_IDVARNUM"] = long[seq] if dom != "DM" else np.nan
+    long = long.sort_values(["USUBJID", "_IDVARNUM", "QNAM"], kind="stable")
     return long[SUPP_COLUMNS + prov].reset_index(drop=True)
-
-
-def _natural(col: pd.Series) -> pd.Series:
-    """Sort IDVARVAL as numbers (2 before 10)."""
-    if col.name == "IDVARVAL":
-        return pd.to_numeric(col, errors="coerce")
-    return col
 
 
 def drop_supp_columns(df: pd.DataFrame) -> pd.DataFrame:
