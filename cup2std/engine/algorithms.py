@@ -25,7 +25,7 @@ import pandas as pd
 from cup2std.distinct import map_distinct
 from cup2std.engine.iso8601 import to_iso
 from cup2std.engine.numbers import number_text, parse_numbers
-from cup2std.readers.base import SRC_ROW
+from cup2std.readers.base import SRC_ROW, shared
 from cup2std.spec.model import VarSpec
 from cup2std.standards import load_ctcae
 from cup2std.validate.findings import Ledger
@@ -163,7 +163,9 @@ def template(ctx: MapContext, spec: VarSpec) -> pd.Series:
         part = _field(ctx, fld)
         complete &= part.ne("")
         out = out + part
-    return out.where(complete, "").str.strip()
+    text = out.where(complete, "").str.strip()
+    # Texts repeat (a VISIT per cycle day): one object per distinct text, not per record.
+    return pd.Series(shared(text.tolist()), index=text.index, dtype=text.dtype)
 
 
 def _field(ctx: MapContext, name: str) -> pd.Series:

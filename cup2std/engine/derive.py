@@ -168,10 +168,11 @@ def derive_epoch(frames: Frames, dom: str, epochs: dict) -> None:
     d = iso_to_date(when)
     first = _subject_dates(frames, "RFXSTDTC", df["USUBJID"])
     last = _subject_dates(frames, "RFXENDTC", df["USUBJID"])
-    epoch = np.select([d < first, (d >= first) & (d <= last), d > last],
-                      [epochs.get("before", ""), epochs.get("during", ""),
-                       epochs.get("after", "")], default="")
-    df["EPOCH"] = pd.Series(epoch, index=df.index, dtype=object)
+    which = np.select([d < first, (d >= first) & (d <= last), d > last], [0, 1, 2], default=3)
+    # One str object per EPOCH name (np.select over the names would make one per record).
+    names = np.array([str(epochs.get("before", "")), str(epochs.get("during", "")),
+                      str(epochs.get("after", "")), ""], dtype=object)
+    df["EPOCH"] = pd.Series(names[which], index=df.index, dtype=object)
 
 
 def derive_lobxfl(frames: Frames, dom: str) -> None:
