@@ -109,7 +109,13 @@ def _as_text(s: pd.Series) -> pd.Series:
 
 
 def build_hub(spec: MappingSpec, data: SourceData) -> Hub:
-    """read -> map -> derive: the SDTM hub for a source already read."""
+    """read -> map -> derive: the SDTM hub for a source already read.
+
+    The source frames are released once mapped (``data.forms`` is empty afterwards; files,
+    missing forms and reader findings stay): nothing downstream reads the source, and a
+    caller holding ``data`` would otherwise keep a second copy of every cell alive for the
+    whole run (about 50 MB per 10,000 patients).
+    """
     ledger = Ledger()
     ledger.findings.extend(data.findings)
     check_forms(spec, data)
@@ -131,4 +137,5 @@ def build_hub(spec: MappingSpec, data: SourceData) -> Hub:
     accounting = account_rows(spec, data, frames, ledger, lookup_rows)
     for dom in list(frames):
         frames[dom] = drop_supp_columns(frames[dom])
+    data.forms.clear()
     return Hub(spec, frames, supp_meta, ledger, accounting, list(data.missing_forms))
