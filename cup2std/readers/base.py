@@ -55,8 +55,9 @@ def text_frame(header: list[str], cells: np.ndarray, first_row: int = 2) -> pd.D
     return out
 
 
-def shared(cells) -> list[str]:
-    """The cells with equal values as one str object each.
+def shared(cells, seen: dict | None = None) -> list[str]:
+    """The cells with equal values as one str object each (``seen``: the objects kept so
+    far, to share them across calls).
 
     Registry columns repeat (drug names, units, dates, codes): one object per distinct value
     instead of one per cell saves most of the memory the source and the hub (which keeps
@@ -67,7 +68,7 @@ def shared(cells) -> list[str]:
     (False, True)
     """
     cells = list(cells)
-    seen: dict[str, str] = {}
+    seen = {} if seen is None else seen
     return list(map(seen.setdefault, cells, cells))  # a C loop, no Python per cell
 
 

@@ -27,6 +27,9 @@ from cup2std.readers.base import shared
 _OTHER_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
 
+_BLOCK_LINES = 20_000
+
+
 def split_regular(text: str, delimiter: str) -> tuple[list[str], np.ndarray] | None:
     """(header, stripped cells as a records x columns object array), or None when the
     file is not regular (see the module docstring)."""
@@ -56,12 +59,16 @@ def split_regular(text: str, delimiter: str) -> tuple[list[str], np.ndarray] | N
         return None  # ragged: the csv module names the row
     for i in [*quoted, *blank]:
         body[i] = delimiter * (width - 1)  # placeholder: overwritten or deleted below
-    cells = np.empty(len(body) * width, dtype=object)
-    if body:
-        cells[:] = shared(map(str.strip, delimiter.join(body).split(delimiter)))
-    cells = cells.reshape(len(body), width)
+    cells = np.empty((len(body), width), dtype=object)
+    seen: dict[str, str] = {}
+    # In blocks of lines: splitting a whole file at once would hold a new str for every cell
+    # (several GB at 100,000 patients) before equal ones are merged.
+    for start in range(0, len(body), _BLOCK_LINES):
+        part = delimiter.join(body[start:start + _BLOCK_LINES]).split(delimiter)
+        cells[start:start + _BLOCK_LINES] = np.array(
+            shared(map(str.strip, part), seen), dtype=object).reshape(-1, width)
     for i, record in quoted.items():
-        cells[i] = shared(v.strip() for v in record)
+        cells[i] = shared((v.strip() for v in record), seen)
     return header, np.delete(cells, blank, axis=0) if blank else cells
 
 

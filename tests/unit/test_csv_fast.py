@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from cup2std.errors import SourceError
+from cup2std.readers import csv_fast
 from cup2std.readers.csv_fast import split_regular
 from cup2std.readers.csv_reader import _parse, _parse_csv
 
@@ -25,7 +26,9 @@ def parse_both(text: str, delimiter: str = ","):
     'id\n1\n \n""\n2\n',                            # one column: blank lines skipped
     'id,name\n',                                     # header only
 ])
-def test_regular_files_split_as_the_csv_module_does(text):
+@pytest.mark.parametrize("block_lines", [1, 2, 20_000])
+def test_regular_files_split_as_the_csv_module_does(text, block_lines, monkeypatch):
+    monkeypatch.setattr(csv_fast, "_BLOCK_LINES", block_lines)
     fast, slow = parse_both(text)
     assert fast is not None
     header, cells = fast
