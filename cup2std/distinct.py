@@ -29,14 +29,19 @@ def map_distinct(values: pd.Series, fn, infer: bool = True) -> pd.Series:
     return pd.Series(out[codes], index=values.index).infer_objects()
 
 
-def per_distinct(values: pd.Series, fn) -> tuple[pd.Series, ...]:
+def per_distinct(values: pd.Series, fn, infer: bool = True) -> tuple[pd.Series, ...]:
     """Run a vectorised ``fn`` (Series -> tuple of Series) on the distinct values only and
-    spread its results back to every row.
+    spread its results back to every row (text results as object columns if not ``infer``).
 
     >>> per_distinct(pd.Series(["a", "b", "a"]), lambda u: (u.str.upper(),))[0].tolist()
     ['A', 'B', 'A']
     """
     codes, uniques = pd.factorize(values.fillna("").astype(object), use_na_sentinel=False)
     results = fn(pd.Series(uniques, dtype=object))
-    return tuple(pd.Series(np.asarray(r, dtype=r.dtype if r.dtype.kind in "Mfb" else object)[codes],
-                           index=values.index) for r in results)
+    return tuple(_spread(r, codes, values.index, infer) for r in results)
+
+
+def _spread(result: pd.Series, codes: np.ndarray, index: pd.Index, infer: bool) -> pd.Series:
+    keep = result.dtype.kind in "Mfb"
+    spread = np.asarray(result, dtype=result.dtype if keep else object)[codes]
+    return pd.Series(spread, index=index, dtype=None if infer or keep else object)

@@ -77,7 +77,7 @@ def to_iso(values: pd.Series, formats: list[str]) -> tuple[pd.Series, pd.Series]
 
     Empty input gives empty output and no error. ``error`` is '' where the value converted.
     """
-    return per_distinct(values, lambda u: _to_iso_distinct(u, formats))
+    return per_distinct(values, lambda u: _to_iso_distinct(u, formats), infer=False)
 
 
 def _to_iso_distinct(values: pd.Series, formats: list[str]) -> tuple[pd.Series, pd.Series]:

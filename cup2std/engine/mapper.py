@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import infer_dtype
 
 from cup2std.engine.algorithms import MapContext, evaluate
 from cup2std.engine.conditions import condition_mask
@@ -143,6 +144,8 @@ def _typed(ctx: MapContext, domain: str, name: str, values: pd.Series,
     """
     meta = load_sdtmig()[domain][name]
     if not meta.is_numeric:
+        if values.dtype == object and infer_dtype(values, skipna=False) == "string":
+            return values  # already str only: the conversion below would copy it twice
         return values.fillna("").astype(str).astype(object)
     if values.dtype.kind in "fi":
         return values.astype(float)
