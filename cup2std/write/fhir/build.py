@@ -58,25 +58,27 @@ class FhirPlan:
         ctx = FhirContext.from_hub(hub, ledger)
         shared = [research_study(ctx), *organizations(ctx), *medications(ctx)]
         drugs = [r["identifier"][0]["value"] for r in shared if r["resourceType"] == "Medication"]
-        dm = hub.frames["DM"].reset_index(drop=True)
-        frames = {"DM": dm}
+        dm = hub.frames["DM"]
+        frames = {"DM": (dm, np.arange(len(dm)))}
         for domain in SUBJECT_DOMAINS:
             frame = hub.frames.get(domain)
             if frame is not None and not frame.empty:
-                frames[domain] = _in_seq_order(frame, domain).reset_index(drop=True)
+                frames[domain] = (frame, _seq_order(frame, domain))
         size = subjects_per_part or max(len(dm), 1)
         n_parts = max(1, -(-len(dm) // size))
         subjects = pd.Index(dm["USUBJID"].astype(str).to_numpy(dtype=object))
         parts: list[dict] = [{} for _ in range(n_parts)]
-        for domain, frame in frames.items():
+        for domain, (frame, order) in frames.items():
             # rows of subjects not in DM go to partition 0, which reports them (FHIR010);
-            at = _dm_positions(subjects, frame["USUBJID"].astype(str).to_numpy(dtype=object))
+            usubjid = frame["USUBJID"].astype(str).to_numpy(dtype=object)[order]
+            at = _dm_positions(subjects, usubjid)
             no = np.where(at < 0, 0, at // size)
-            order = np.argsort(no, kind="stable")
-            bounds = np.searchsorted(no[order], np.arange(n_parts + 1))
+            by_part = np.argsort(no, kind="stable")
+            bounds = np.searchsorted(no[by_part], np.arange(n_parts + 1))
             for k in range(n_parts):
-                parts[k][domain] = order[bounds[k]:bounds[k + 1]]
-        columns = {domain: Columns(frame) for domain, frame in frames.items()}
+                parts[k][domain] = by_part[bounds[k]:bounds[k + 1]]
+        # the workers read the rows in build order, without a sorted copy of each frame
+        columns = {domain: Columns(frame, order) for domain, (frame, order) in frames.items()}
         return cls(ctx, shared, drugs, off_study_subjects(hub.frames.get("DS")), columns, parts)
 
     def build_part(self, k: int) -> FhirResources:
@@ -140,8 +142,15 @@ def _dm_positions(index: pd.Index, values: np.ndarray) -> np.ndarray:
     return np.array([last.get(v, -1) for v in values], dtype=np.int64)
 
 
-def _in_seq_order(frame: pd.DataFrame, domain: str) -> pd.DataFrame:
+def _seq_order(frame: pd.DataFrame, domain: str) -> np.ndarray:
+    """Row positions of ``frame`` by USUBJID and --SEQ (stable; as they are without --SEQ).
+
+    >>> f = pd.DataFrame({"USUBJID": ["B", "A", "A"], "AESEQ": [1.0, 2.0, 1.0]})
+    >>> _seq_order(f, "AE").tolist()
+    [2, 1, 0]
+    """
     seq = f"{domain}SEQ"
     if seq in frame and "USUBJID" in frame:
-        return frame.sort_values(["USUBJID", seq], kind="stable")
-    return frame
+        keys = frame[["USUBJID", seq]].reset_index(drop=True)
+        return keys.sort_values(["USUBJID", seq], kind="stable").index.to_numpy()
+    return np.arange(len(frame))

@@ -10,6 +10,8 @@ partition's records touches only the distinct values it uses.
 >>> cols = Columns(pd.DataFrame({"A": ["x", None, "x"], "N": [1.0, float("nan"), 3.0]}))
 >>> cols.records(np.array([2, 1]))
 [{'A': 'x', 'N': 3.0}, {'A': nan, 'N': nan}]
+>>> Columns(pd.DataFrame({"A": ["x", "y"]}), np.array([1, 0])).records(np.array([0]))
+[{'A': 'y'}]
 >>> cols.key_rows(np.array([0, 1]), ("A", "N", "B"), lambda v: "" if pd.isna(v) else str(v))
 [('x', '1.0', ''), ('', '', '')]
 """
@@ -19,18 +21,25 @@ import numpy as np
 import pandas as pd
 
 
+def _code_type(n: int):
+    """The smallest signed integer type for codes -1 .. n - 1."""
+    return np.int8 if n < 127 else np.int16 if n < 32_767 else np.int32
+
+
 class Columns:
     """``records(rows)`` and ``key_rows(rows, variables, text)`` of a frame, by row position."""
 
-    def __init__(self, frame: pd.DataFrame):
+    def __init__(self, frame: pd.DataFrame, order: np.ndarray | None = None):
+        """``order``: row positions of ``frame`` in the order the rows are to be read."""
         self.names = list(frame.columns)
         self.length = len(frame)
+        order = np.arange(len(frame)) if order is None else order
         self.numbers: dict[str, np.ndarray] = {}
         self.codes: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         for name in self.names:
             col = frame[name]
             if col.dtype.kind in "fiub":
-                self.numbers[name] = col.to_numpy()
+                self.numbers[name] = col.to_numpy()[order]
                 continue
             values = col.astype(object).to_numpy()
             codes, uniques = pd.factorize(values, use_na_sentinel=True)
@@ -39,7 +48,7 @@ class Columns:
             missing = np.flatnonzero(codes < 0)
             # code -1 takes the last slot: the column's own missing value (None or NaN)
             distinct[-1] = values[missing[0]] if len(missing) else None
-            self.codes[name] = (codes.astype(np.int32), distinct)
+            self.codes[name] = (codes[order].astype(_code_type(len(distinct))), distinct)
 
     def __len__(self) -> int:
         return self.length
