@@ -114,25 +114,47 @@ def walk(node, key: str = "", known: dict | None = None, bad: list | None = None
     ['id', 'x', 'x', 'date']
     """
     t = type(node)
-    if t is str:
-        # str.strip() returns the very same object when there is nothing to strip
-        if not node or node.strip() is not node or node[0] < " " or node[-1] < " ":
-            bad.append(key)
-        elif _special(key) and _suspect_special(key, node):
-            bad.append(key)
-        return t
     if t is dict:
         part = known.get(id(node)) if known else None
         if part is not None:   # a shared part: walked once
             if part[1]:
                 bad.append(key)
             return part[0]
-        return tuple([(k, walk(v, k, known, bad)) for k, v in node.items()])
+        out = []
+        for k, v in node.items():
+            if type(v) is str:   # most values: checked here, without a call per value
+                # str.strip() returns the very same object when there is nothing to strip
+                if not v or v.strip() is not v or v[0] < " " or v[-1] < " ":
+                    bad.append(k)
+                else:
+                    special = _SPECIAL.get(k)
+                    if special is None:
+                        special = _special(k)
+                    if special and _suspect_special(k, v):
+                        bad.append(k)
+                out.append((k, str))
+            else:
+                out.append((k, walk(v, k, known, bad)))
+        return tuple(out)
+    if t is str:
+        if _suspect_str(key, node):
+            bad.append(key)
+        return t
     if t is list:
         return tuple([walk(x, key, known, bad) for x in node])
     if node is None or (t is float and not math.isfinite(node)):
         bad.append(key)
     return t
+
+
+def _suspect_str(key: str, text: str) -> bool:
+    # str.strip() returns the very same object when there is nothing to strip
+    if not text or text.strip() is not text or text[0] < " " or text[-1] < " ":
+        return True
+    special = _SPECIAL.get(key)
+    if special is None:
+        special = _special(key)
+    return special and _suspect_special(key, text)
 
 
 def known_parts(parts) -> dict:
