@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -191,9 +192,19 @@ def _supp_index(hub: Hub) -> dict:
     for name, df in hub.frames.items():
         if not name.startswith("SUPP") or df.empty:
             continue
-        cols = [df[c].astype(object).to_numpy().tolist()
-                for c in ("RDOMAIN", "USUBJID", "IDVARVAL", "QNAM", "QVAL")]
-        for rdomain, usubjid, idvarval, qnam, qval in zip(*cols):
-            key = (rdomain, usubjid, "" if is_blank(idvarval) else str(idvarval))
-            index.setdefault(key, {})[qnam] = "" if is_blank(qval) else str(qval)
+        raw = [df[c].astype(object).to_numpy().tolist() for c in ("RDOMAIN", "USUBJID", "QNAM")]
+        idvarval, qval = _texts(df["IDVARVAL"]), _texts(df["QVAL"])
+        for rdomain, usubjid, qnam, idval, value in zip(*raw, idvarval, qval):
+            index.setdefault((rdomain, usubjid, idval), {})[qnam] = value
     return index
+
+
+def _texts(values: pd.Series) -> list[str]:
+    """Each value as text, '' for missing (worked out once per distinct value).
+
+    >>> _texts(pd.Series(["a", None, "a", 2]))
+    ['a', '', 'a', '2']
+    """
+    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
+    texts = np.array(["" if is_blank(u) else str(u) for u in uniques] + [""], dtype=object)
+    return texts[codes].tolist()

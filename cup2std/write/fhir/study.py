@@ -5,6 +5,8 @@
 """
 from __future__ import annotations
 
+import pandas as pd
+
 from cup2std.write.fhir.context import FhirContext
 from cup2std.write.fhir.datatypes import is_blank
 
@@ -56,7 +58,9 @@ def organizations(ctx: FhirContext) -> list[dict]:
     dm = ctx.hub.frames["DM"]
     source = ctx.settings.get("site_name", "SUPPDM.SITENAME")
     out, seen = [], set()
-    for rec in dm.to_dict("records"):
+    # the first record of each site, in order of first appearance
+    firsts = dm.drop_duplicates("SITEID") if "SITEID" in dm else dm
+    for rec in firsts.to_dict("records"):
         site = rec.get("SITEID")
         if is_blank(site) or site in seen:
             continue
@@ -76,7 +80,7 @@ def medications(ctx: FhirContext) -> list[dict]:
         return []
     declared = ctx.settings.get("medications", {})
     out = []
-    for drug in dict.fromkeys(str(d) for d in ex["EXTRT"] if not is_blank(d)):
+    for drug in dict.fromkeys(str(d) for d in pd.unique(ex["EXTRT"]) if not is_blank(d)):
         med = declared.get(drug, {})
         code: dict = {}
         if med.get("coding"):
