@@ -53,6 +53,7 @@ class FhirContext:
     supp: dict = field(default_factory=dict)
     refs: dict = field(default_factory=dict, repr=False)   # (type, keys) -> "Type/id"
     memo: dict = field(default_factory=dict, repr=False)   # builders' parts built once
+    datetimes: dict = field(default_factory=dict, repr=False)   # --DTC text -> FHIR dateTime
 
     @classmethod
     def from_hub(cls, hub: Hub, ledger: Ledger) -> "FhirContext":
@@ -139,10 +140,19 @@ class FhirContext:
         return out
 
     def datetime_of(self, record: dict, domain: str, variable: str) -> str | None:
-        """FHIR dateTime of ``record[variable]``; the finding's location is built only if needed."""
-        out, note = fhir_datetime(record.get(variable), self.settings["timezone"])
+        """FHIR dateTime of ``record[variable]``; the finding's location is built only if needed.
+
+        Texts that convert without a note are remembered (dates repeat a lot).
+        """
+        value = record.get(variable)
+        out = self.datetimes.get(value, _UNSEEN) if type(value) is str else _UNSEEN
+        if out is not _UNSEEN:
+            return out
+        out, note = fhir_datetime(value, self.settings["timezone"])
         if note:
             self.warn("FHIR002", note, where_of(record, domain, variable))
+        elif type(value) is str:
+            self.datetimes[value] = out
         return out
 
     def date_of(self, record: dict, domain: str, variable: str) -> str | None:
@@ -164,6 +174,7 @@ class FhirContext:
 
 
 _NS = ID_NAMESPACE.bytes
+_UNSEEN = object()
 
 
 def uuid5_text(name: str) -> str:
