@@ -15,6 +15,7 @@ the same way.
 
     python benchmarks/run.py                    # 1,000 / 10,000 / 100,000 patients
     python benchmarks/run.py --sizes 1000 10000 --repeat 3
+    python benchmarks/run.py --repeat 3 --repeat-up-to 10000   # median of 3 below 100,000
     python benchmarks/run.py --sizes 10000 --no-sequential   # skip the --jobs 1 run
 """
 from __future__ import annotations
@@ -135,6 +136,7 @@ def run_size(n: int, repeat: int, sequential: bool = True) -> dict:
                        str(out), "--quiet", "--jobs", "1"])
         seq["stages"] = json.loads((out / "conversion-log.json").read_text())["timings_seconds"]
     return {"n": n, "run": best, "floor": floor, "repeat": repeat, "sequential": seq,
+            "walls": sorted(round(r["wall"], 1) for r in runs),
             "rows": log["sources"], "outputs": log.get("outputs", {}),
             "findings": log["findings"]}
 
@@ -173,7 +175,8 @@ def render(results: list[dict]) -> str:
         f"Measured {now} by `python benchmarks/run.py` on: {machine()}.", "",
         "Input: `cup2std synth --patients N --seed 1` (reference layout). Output: everything "
         "`cup2std convert` writes (SDTM XPT, define.xml, FHIR NDJSON and bundles, validation "
-        "findings and reports), default options (2 FHIR worker processes beside the parent). "
+        "findings and reports), default options (2 FHIR worker processes beside the parent); "
+        "with several runs of a size, the median run is shown and *runs (walls)* lists all. "
         "Times in seconds; memory in GiB: *peak* is the largest single process (`wait4` "
         "maxrss), *tree RSS* the sampled sum of RSS over the process and its workers (pages "
         "shared after the fork counted in each), *tree PSS* the sampled sum of PSS (shared pages "
@@ -182,9 +185,9 @@ def render(results: list[dict]) -> str:
         "read + map + validate + write_xpt stages of the one-process run (`--jobs 1`, where the "
         "stages do not share the cores with the FHIR workers); the ratio compares it with the "
         "floor's time after its imports.", "",
-        "| patients | AEs | EX rows | FHIR resources | wall | CPU | peak | tree RSS | tree PSS | "
-        "wall --jobs 1 | floor wall | floor peak | SDTM part | SDTM / floor |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        "| patients | AEs | EX rows | FHIR resources | runs (walls) | wall | CPU | peak | tree RSS | "
+        "tree PSS | wall --jobs 1 | floor wall | floor peak | SDTM part | SDTM / floor |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
         run, floor = r["run"], r["floor"]
         res = sum(r["outputs"].get("fhir", {}).get("resources", {}).values())
@@ -193,7 +196,9 @@ def render(results: list[dict]) -> str:
         seq_wall = f"{seq['wall']:.1f}" if seq else "-"
         lines.append(
             f"| {r['n']:,} | {r['rows']['adverse_events']['rows_read']:,} | "
-            f"{r['rows']['administrations']['rows_read']:,} | {res:,} | {run['wall']:.1f} | "
+            f"{r['rows']['administrations']['rows_read']:,} | {res:,} | "
+            f"{len(r.get('walls', [1]))} ({', '.join(map(str, r.get('walls', [])))}) | "
+            f"{run['wall']:.1f} | "
             f"{run['cpu']:.1f} | {gb(run['peak'])} | {gb(run['peak_tree'])} | "
             f"{gb(run.get('peak_pss', 0))} | {seq_wall} | "
             f"{floor['wall']:.1f} | {gb(floor['peak'])} | {sdtm:.1f} | "
@@ -237,6 +242,8 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     ap.add_argument("--repeat", type=int, default=1, help="runs per size (the median is shown)")
+    ap.add_argument("--repeat-up-to", type=int, default=0, metavar="N",
+                    help="repeat only sizes up to N patients (larger sizes run once)")
     ap.add_argument("--out", default=str(HERE / "results.md"))
     ap.add_argument("--no-sequential", action="store_true",
                     help="skip the --jobs 1 run that gives clean stage times")
@@ -245,7 +252,8 @@ def main(argv=None) -> int:
     results = []
     for n in args.sizes:
         print(f"{n:,} patients ...", file=sys.stderr, flush=True)
-        results.append(run_size(n, args.repeat, not args.no_sequential))
+        repeat = args.repeat if not args.repeat_up_to or n <= args.repeat_up_to else 1
+        results.append(run_size(n, repeat, not args.no_sequential))
         shutil.rmtree(WORK / f"out-{n}", ignore_errors=True)
         for r in results:
             r["run"].pop("log", None)
