@@ -39,30 +39,24 @@ WORK = Path("/tmp/cup2std-bench")
 GOALS = {10_000: (20.0, 1.5), 100_000: (240.0, 4.0)}   # seconds, GB
 
 
-def tree_rss(pid: int) -> int:
-    """RSS in bytes of a process and all its descendants (Linux /proc)."""
+def _rss(pid: int) -> int:
+    with open(f"/proc/{pid}/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _pss(pid: int) -> int:
+    """Shared pages divided among the processes that share them."""
+    with open(f"/proc/{pid}/smaps_rollup") as fh:
+        return next(int(line.split()[1]) * 1024 for line in fh if line.startswith("Pss:"))
+
+
+def tree_sum(pid: int, measure_one) -> int:
+    """``measure_one`` in bytes summed over a process and all its descendants (Linux /proc)."""
     total, todo = 0, [pid]
     while todo:
         p = todo.pop()
         try:
-            with open(f"/proc/{p}/statm") as fh:
-                total += int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-            with open(f"/proc/{p}/task/{p}/children") as fh:
-                todo += [int(c) for c in fh.read().split()]
-        except (FileNotFoundError, ProcessLookupError, ValueError):
-            continue
-    return total
-
-
-def tree_pss(pid: int) -> int:
-    """PSS in bytes of a process and its descendants: shared pages divided among the sharers."""
-    total, todo = 0, [pid]
-    while todo:
-        p = todo.pop()
-        try:
-            with open(f"/proc/{p}/smaps_rollup") as fh:
-                total += next(int(line.split()[1]) * 1024 for line in fh
-                              if line.startswith("Pss:"))
+            total += measure_one(p)
             with open(f"/proc/{p}/task/{p}/children") as fh:
                 todo += [int(c) for c in fh.read().split()]
         except (FileNotFoundError, ProcessLookupError, ValueError, StopIteration,
@@ -80,8 +74,8 @@ def measure(cmd: list[str]) -> dict:
 
     def sample():
         while not stop.is_set():
-            peak_tree[0] = max(peak_tree[0], tree_rss(proc.pid))
-            peak_pss[0] = max(peak_pss[0], tree_pss(proc.pid))
+            peak_tree[0] = max(peak_tree[0], tree_sum(proc.pid, _rss))
+            peak_pss[0] = max(peak_pss[0], tree_sum(proc.pid, _pss))
             stop.wait(0.1)
     threading.Thread(target=sample, daemon=True).start()
     out = proc.stdout.read()
