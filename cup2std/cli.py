@@ -51,9 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--partition", type=int, default=None, metavar="N",
                    help="subjects per partition of the per-subject work (default 500)")
     c.add_argument("--jobs", "-j", type=int, default=None,
-                   help="processes for the partitions (default: cores, at most 2)")
+                   help="FHIR worker processes, which run beside validation and the SDTM "
+                        "writing (default: cores, at most 2); 1: every stage in turn, in one "
+                        "process")
     c.add_argument("--fhir-check", choices=["shapes", "all"], default=None,
-                   help="FHIR model check: one per resource shape plus value scans of every "
+                   help="FHIR model check: one per resource shape plus value checks of every "
                    "resource (default), or every resource through the R4B model (slow)")
     c.set_defaults(func=cmd_convert)
     _add_push_parser(sub)
