@@ -24,6 +24,7 @@ from cup2std.readers.base import SRC_FORM, SRC_ROW
 from cup2std.spec import load_mapping
 from cup2std.validate.registry import PREPARED
 from cup2std.validate.rules import run_rules
+from cup2std.memory import release_free_memory
 from cup2std.write import load_plugins
 from cup2std.write.atomic import write_json_atomic
 from cup2std.write.package import write_sdtm_package
@@ -117,6 +118,7 @@ def convert(source: str | Path, mapping: str | Path | None = None, out: str | Pa
     hub.options = options
     if pseudonym_key:
         pseudonymise_hub(hub, pseudonym_key)
+    release_free_memory()   # the source and mapping temporaries (see cup2std/memory.py)
     lap("map")
     say(f"mapped {sum(len(f) for f in hub.frames.values())} records into "
         f"{len(hub.frames)} datasets")
@@ -135,8 +137,10 @@ def convert(source: str | Path, mapping: str | Path | None = None, out: str | Pa
         for f in run_rules(validation_frames(hub), hub_context(hub, files)):
             hub.ledger.findings.append(f)
         hub.ledger.dedupe()
+        release_free_memory()
         lap("validate")
         datasets = write_sdtm_package(hub, staging / "sdtm", hub.ledger)
+        release_free_memory()
         lap("write_xpt")
         outputs = {}
         for name, writer in writers:

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import orjson
 
+from cup2std.memory import release_free_memory
 from cup2std.progress import Bar
 from cup2std.run_options import RunOptions
 from cup2std.write import register_writer
@@ -90,6 +91,7 @@ class FhirJob:
         self.ndjson = _NdjsonFiles(out, plan.shared, shared_texts)
         self.pool = self.thread = self.error = None
         if self.jobs > 1:
+            release_free_memory()   # the plan's temporaries, before the workers share the heap
             # Workers never collect cycles (millions of acyclic dicts; see _worker_init).
             self.pool = multiprocessing.get_context("fork").Pool(self.jobs, _worker_init)
             results = self.pool.imap(_write_part, range(self.n_parts))
@@ -186,7 +188,10 @@ def _write_part(k: int) -> tuple[list, int, dict]:
     _write_bundles(out / "bundles", plan, res, texts)
     found = ledger.findings[start:]
     del ledger.findings[start:]
-    return found, problems, {t: len(v) for t, v in by_type.items()}
+    counts = {t: len(v) for t, v in by_type.items()}
+    del res, flat, texts, by_type
+    release_free_memory()   # the partition's resources, before the next one
+    return found, problems, counts
 
 
 def _report(ledger, resources: list[dict], problems: list[tuple[int, list[str]]]) -> int:
