@@ -2,8 +2,8 @@
 
 A forked process shares the parent's pages until it writes to them, and reading a Python
 object writes to it (its reference count). Records built from an object column touch every
-cell's object, so each FHIR worker ended up with a private copy of most of the hub (about
-1.2 GB at 10,000 patients, and the page copying cost system time). Here text is kept as
+cell's object, so each FHIR worker copied the pages holding the objects it read (at 10,000
+patients the process tree's PSS went from 2.41 to 2.07 GiB with this module). Here text is kept as
 integer codes into the column's distinct values and numbers as numpy arrays: building a
 partition's records touches only the distinct values it uses.
 
