@@ -127,10 +127,10 @@ def convert(source: str | Path, mapping: str | Path | None = None, out: str | Pa
     staging = out / ".cup2std-staging"
     shutil.rmtree(staging, ignore_errors=True)
     writers = load_plugins()
-    # Writers that can run beside the rest (FHIR, in worker processes) start now, from the
-    # mapped hub, and are finished at their turn; the outputs do not depend on the overlap.
+    # Writers that can run beside the rest (FHIR, in worker processes unless --jobs 1) start
+    # now, from the mapped hub, and are finished at their turn; the outputs do not depend on it.
     started = {name: writer.start(hub, staging, hub.ledger) for name, writer in writers
-               if hasattr(writer, "start") and options.resolved_jobs() > 1}
+               if hasattr(writer, "start")}
     try:
         lap("start_background")
         from cup2std.validate.runner import hub_context

@@ -78,7 +78,7 @@ class FhirJob:
         check_resource({"resourceType": "Patient", "id": "warm"})   # load the models before forking
         shared_texts = [orjson.dumps(r) for r in plan.shared]
         self.invalid = _report(ledger, plan.shared,
-                               check_resources(plan.shared, shared_texts, opts.fhir_check))
+                               check_resources(plan.shared, opts.fhir_check))
         self.early = ledger.findings[before:]
         del ledger.findings[before:]
         self.out = out = staging / "fhir"
@@ -115,7 +115,6 @@ class FhirJob:
 
     def finish(self) -> dict:
         """Wait for (or, with one job, do) the partitions; findings to the ledger; the summary."""
-        global _PLAN
         try:
             if self.pool is None:
                 self._build_here()
@@ -178,7 +177,7 @@ def _write_part(k: int) -> tuple[list, int, dict]:
     res = plan.build_part(k)
     flat = [r for rs in res.by_subject.values() for r in rs]
     texts = [orjson.dumps(r) for r in flat]
-    problems = _report(ledger, flat, check_resources(flat, texts, _CHECK,
+    problems = _report(ledger, flat, check_resources(flat, _CHECK,
                                                      plan.ctx.shared_part_shapes()))
     by_type: dict[str, list[bytes]] = {}
     for r, t in zip(flat, texts):

@@ -32,8 +32,6 @@ import math
 import re
 from datetime import date, datetime
 
-import orjson  # noqa: F401  (doctest)
-
 from cup2std.write.fhir.check_models import check_resource
 
 _VERDICTS: dict[tuple, bool] = {}   # (resourceType, shape) -> representative passed
@@ -166,13 +164,11 @@ def known_parts(parts) -> dict:
     return out
 
 
-def check_resources(resources: list[dict], texts: list[bytes] | None = None,
-                    mode: str = "shapes", known: dict | None = None
+def check_resources(resources: list[dict], mode: str = "shapes", known: dict | None = None
                     ) -> list[tuple[int, list[str]]]:
     """(index, problems) for every resource the R4B model rejects; see the module doc.
 
-    ``known``: shapes of shared parts, see ``known_parts``. ``texts`` is not needed (kept so
-    that callers holding the serialised resources can pass them).
+    ``known``: shapes of shared parts, see ``known_parts``.
     """
     out: dict[int, list[str]] = {}
     if mode == "all":

@@ -3,8 +3,7 @@
 Test codes map to LOINC through the crosswalk (WEIGHT 29463-7, HEIGHT 8302-2, ECOG101 89247-1);
 a test without a LOINC code is not written and is reported.
 
->>> record_keys({"USUBJID": "S-1", "MHTERM": "Gout", "MHSTDTC": "2019"}, ("USUBJID", "MHTERM", "MHSTDTC"))
-('S-1', 'Gout', '2019')
+Each resource's id comes from its record's natural keys (``*_KEYS``, texts by ``key_text``).
 """
 from __future__ import annotations
 
@@ -17,11 +16,6 @@ OBS_KEYS = {"VS": ("USUBJID", "VSTESTCD", "VISITNUM", "VSDTC"),
             "RS": ("USUBJID", "RSTESTCD", "VISITNUM", "RSDTC")}
 MH_KEYS = ("USUBJID", "MHCAT", "MHTERM", "MHSTDTC")
 CM_KEYS = ("USUBJID", "CMCAT", "CMTRT", "CMSTDTC", "CMENDTC")
-
-
-def record_keys(rec, variables: tuple) -> tuple:
-    """The values of the key variables, '' for missing, integral numbers without '.0'."""
-    return tuple(key_text(rec.get(v)) for v in variables)
 
 
 def key_text(value) -> str:
