@@ -77,3 +77,15 @@ def test_same_bytes_as_pyreadstat_from_the_variable_descriptors_on(converted, tm
         cut = b"HEADER RECORD*******NAMESTR"
         assert ours[ours.index(cut):] == theirs[theirs.index(cut):], ds.name
         assert len(ours) == len(theirs)
+
+
+@pytest.mark.parametrize("rows_per_block", [1, 3, 7, 10])
+def test_blocks_of_rows_give_the_same_bytes(rows_per_block):
+    """The observations are written a block of rows at a time; where the blocks end (here
+    inside, at and beyond the last row) must not show in the file."""
+    df = pd.DataFrame({"N": [1.5, -2.0, np.nan, 1e10, 0.0, 3.0, 7.25],
+                       "T": ["a", "", "xyz", "  b", "a", "é?"[1], "xyz"]})
+    args = (df, "TEST", "A test dataset", ["N label", "T label"], [8, 3], 0)
+    whole = xport5_bytes(*args, rows_per_block=len(df))
+    assert xport5_bytes(*args, rows_per_block=rows_per_block) == whole
+    assert len(whole) % 80 == 0 and whole.count(b"xyz") == 2
