@@ -27,9 +27,9 @@ _LIBRARY = b"HEADER RECORD*******LIBRARY HEADER RECORD!!!!!!!" + b"0" * 30 + b" 
 _MEMBER = b"HEADER RECORD*******MEMBER  HEADER RECORD!!!!!!!" + b"0" * 17 + b"1600000000140  "
 _DESCRIPTOR = b"HEADER RECORD*******DSCRPTR HEADER RECORD!!!!!!!" + b"0" * 30 + b"  "
 _OBS = b"HEADER RECORD*******OBS     HEADER RECORD!!!!!!!" + b"0" * 30 + b"  "
-# Observations are built and written this many rows at a time (about 40 MB for EX rows of
+# Observations are built and written this many rows at a time (about 10 MB for EX rows of
 # 150 bytes); the bytes do not depend on it.
-ROWS_PER_BLOCK = 262_144
+ROWS_PER_BLOCK = 65_536
 _MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
 
 

@@ -132,11 +132,10 @@ def _per_drug(ctx: FhirContext, rec: pd.Series, drugs: list[str]) -> list[dict]:
     The extensions depend only on the drugs' values, so they are built once per combination
     of values (the dicts are shared between resources and never changed after building).
     """
-    seq = rec.get("AESEQ")
     causality, action = ctx.settings.get("causality", {}), ctx.settings.get("action", {})
-    rels = tuple(ctx.value(rec, causality[d], "AE", seq) if causality.get(d) else ""
+    rels = tuple(ctx.value(rec, causality[d], "AE") if causality.get(d) else ""
                  for d in drugs)
-    actions = tuple(ctx.value(rec, action[d], "AE", seq) if action.get(d) else ""
+    actions = tuple(ctx.value(rec, action[d], "AE") if action.get(d) else ""
                     for d in drugs)
     key = ("per_drug", tuple(drugs), rels, actions)
     built = ctx.memo.get(key)

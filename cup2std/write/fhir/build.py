@@ -24,6 +24,7 @@ from cup2std.write.fhir.clinical import (
 from cup2std.write.fhir.columns import Columns
 from cup2std.write.fhir.context import FhirContext, where_of
 from cup2std.write.fhir.exposure import EX_KEYS, medication_administration
+from cup2std.write.fhir.qualifiers import QUALIFIERS, Qualifiers
 from cup2std.write.fhir.study import medications, organizations, research_study
 from cup2std.write.fhir.subject import off_study_subjects, patient, research_subject
 
@@ -52,6 +53,7 @@ class FhirPlan:
     off_study: set
     frames: dict[str, Columns]               # DM and subject domains, rows in build order
     parts: list[dict[str, np.ndarray]]       # per partition: domain -> row positions
+    qualifiers: dict[str, Qualifiers]        # SUPP-- values of the frames' rows
 
     @classmethod
     def from_hub(cls, hub: Hub, ledger: Ledger, subjects_per_part: int = 0) -> "FhirPlan":
@@ -79,13 +81,23 @@ class FhirPlan:
                 parts[k][domain] = by_part[bounds[k]:bounds[k + 1]]
         # the workers read the rows in build order, without a sorted copy of each frame
         columns = {domain: Columns(frame, order) for domain, (frame, order) in frames.items()}
-        return cls(ctx, shared, drugs, off_study_subjects(hub.frames.get("DS")), columns, parts)
+        qualifiers = {domain: Qualifiers(hub.frames.get(f"SUPP{domain}"), domain, frame, order)
+                      for domain, (frame, order) in frames.items()}
+        return cls(ctx, shared, drugs, off_study_subjects(hub.frames.get("DS")), columns, parts,
+                   qualifiers)
+
+    def records(self, domain: str, rows: np.ndarray) -> list[dict]:
+        """The rows as dicts, each with its SUPP-- qualifiers under ``QUALIFIERS``."""
+        records = self.frames[domain].records(rows)
+        for rec, quals in zip(records, self.qualifiers[domain].of(rows)):
+            rec[QUALIFIERS] = quals
+        return records
 
     def build_part(self, k: int) -> FhirResources:
         """The subject resources of partition ``k`` (findings go to the context's ledger)."""
         ctx, rows = self.ctx, self.parts[k]
         out = FhirResources()
-        for dm in self.frames["DM"].records(rows["DM"]):
+        for dm in self.records("DM", rows["DM"]):
             usubjid = str(dm["USUBJID"])
             out.subject_ids[usubjid] = str(dm["SUBJID"])
             out.by_subject[usubjid] = [patient(ctx, dm), research_subject(ctx, dm, self.off_study)]
@@ -100,7 +112,7 @@ class FhirPlan:
                 continue
             build, keys = builders[domain]
             seen: dict[tuple, int] = {}
-            records = self.frames[domain].records(rows[domain])
+            records = self.records(domain, rows[domain])
             key_rows = (map(keys, records) if callable(keys)
                         else self.frames[domain].key_rows(rows[domain], keys, key_text))
             for rec, key in zip(records, key_rows):

@@ -11,6 +11,7 @@ import pandas as pd
 
 from cup2std.write.fhir.context import FhirContext, where_of
 from cup2std.write.fhir.datatypes import coding, is_blank, number, quantity
+from cup2std.write.fhir.qualifiers import QUALIFIERS
 
 OBS_KEYS = {"VS": ("USUBJID", "VSTESTCD", "VISITNUM", "VSDTC"),
             "RS": ("USUBJID", "RSTESTCD", "VISITNUM", "RSDTC")}
@@ -35,9 +36,7 @@ def key_text(value) -> str:
 
 def _notes(ctx: FhirContext, domain: str, rec: pd.Series) -> list[dict]:
     """SUPP-- qualifiers of the record as notes 'label: value' (sorted by QNAM)."""
-    seq = rec.get(f"{domain}SEQ")
-    idval = "" if is_blank(seq) else str(int(float(seq)))
-    quals = ctx.supp.get((domain, str(rec["USUBJID"]), idval), {})
+    quals = rec.get(QUALIFIERS, {})
     out = []
     for qnam in sorted(quals):
         label = ctx.hub.supp_meta.get((domain, qnam), {}).get("label", qnam)

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 
-def _code_type(n: int):
+def code_type(n: int):
     """The smallest signed integer type for codes -1 .. n - 1."""
     return np.int8 if n < 127 else np.int16 if n < 32_767 else np.int32
 
@@ -48,7 +48,7 @@ class Columns:
             missing = np.flatnonzero(codes < 0)
             # code -1 takes the last slot: the column's own missing value (None or NaN)
             distinct[-1] = values[missing[0]] if len(missing) else None
-            self.codes[name] = (codes[order].astype(_code_type(len(distinct))), distinct)
+            self.codes[name] = (codes[order].astype(code_type(len(distinct))), distinct)
 
     def __len__(self) -> int:
         return self.length

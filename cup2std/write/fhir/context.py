@@ -1,4 +1,4 @@
-"""What every resource builder needs: study, settings, terminology, ids, SUPP values, findings.
+"""What every resource builder needs: study, settings, terminology, ids, findings.
 
 Ids are deterministic: a UUID version 5 of study, resource type and the record's natural keys,
 so that converting twice gives the same ids and a second push updates instead of duplicating.
@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-import numpy as np
 import pandas as pd
 import yaml
 
 from cup2std.engine.hub import Hub
 from cup2std.validate.findings import Ledger
 from cup2std.write.fhir.datatypes import fhir_date, fhir_datetime, is_blank
+from cup2std.write.fhir.qualifiers import QUALIFIERS
 
 # Namespace of cup2std's deterministic resource ids (uuid5(NAMESPACE_URL, "urn:cup2std:fhir")).
 ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:cup2std:fhir")
@@ -50,7 +50,6 @@ class FhirContext:
     study: str = ""
     settings: dict = field(default_factory=dict)
     term: dict = field(default_factory=dict)
-    supp: dict = field(default_factory=dict)
     refs: dict = field(default_factory=dict, repr=False)   # (type, keys) -> "Type/id"
     memo: dict = field(default_factory=dict, repr=False)   # builders' parts built once
     datetimes: dict = field(default_factory=dict, repr=False)   # --DTC text -> FHIR dateTime
@@ -60,7 +59,6 @@ class FhirContext:
         ctx = cls(hub, ledger, hub.spec.studyid, dict(hub.spec.fhir or {}),
                   load_fhir_terminology())
         ctx.settings.setdefault("timezone", "")
-        ctx.supp = _supp_index(hub)
         return ctx
 
     def shared(self, key: tuple, build):
@@ -120,16 +118,14 @@ class FhirContext:
         return term.code if term else ""
 
     # -- values ----------------------------------------------------------------------------
-    def supp_value(self, domain: str, usubjid: str, seq, qnam: str) -> str:
-        """QVAL of SUPP<domain> for one record (seq=None: subject level)."""
-        idval = "" if seq is None or is_blank(seq) else str(int(float(seq)))
-        return self.supp.get((domain, usubjid, idval), {}).get(qnam, "")
-
-    def value(self, record: pd.Series, source: str, domain: str, seq=None) -> str:
-        """The value a mapping source names: 'AEREL' or 'SUPPAE.AERELPOM'."""
+    def value(self, record: dict, source: str, domain: str) -> str:
+        """The value a mapping source names: 'AEREL', or 'SUPPAE.AERELPOM' (a qualifier the
+        record carries, see qualifiers.py; '' for another domain's SUPP--)."""
         if "." in source:
             dataset, qnam = source.split(".", 1)
-            return self.supp_value(dataset[4:], record["USUBJID"], seq, qnam)
+            if dataset != f"SUPP{domain}":
+                return ""
+            return record.get(QUALIFIERS, {}).get(qnam, "")
         val = record.get(source, "")
         return "" if is_blank(val) else str(val)
 
@@ -196,26 +192,3 @@ def where_of(record: pd.Series, domain: str, variable: str = "") -> dict:
     return {"domain": domain, "variable": variable, "subject": str(record.get("_SUBJECT", "")),
             "file": str(record.get("_SRC_FORM", "") or ""),
             "row": None if is_blank(row) else int(row)}
-
-
-def _supp_index(hub: Hub) -> dict:
-    index: dict = {}
-    for name, df in hub.frames.items():
-        if not name.startswith("SUPP") or df.empty:
-            continue
-        raw = [df[c].astype(object).to_numpy().tolist() for c in ("RDOMAIN", "USUBJID", "QNAM")]
-        idvarval, qval = _texts(df["IDVARVAL"]), _texts(df["QVAL"])
-        for rdomain, usubjid, qnam, idval, value in zip(*raw, idvarval, qval):
-            index.setdefault((rdomain, usubjid, idval), {})[qnam] = value
-    return index
-
-
-def _texts(values: pd.Series) -> list[str]:
-    """Each value as text, '' for missing (worked out once per distinct value).
-
-    >>> _texts(pd.Series(["a", None, "a", 2]))
-    ['a', '', 'a', '2']
-    """
-    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
-    texts = np.array(["" if is_blank(u) else str(u) for u in uniques] + [""], dtype=object)
-    return texts[codes].tolist()

@@ -5,10 +5,12 @@
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from cup2std.write.fhir.context import FhirContext
 from cup2std.write.fhir.datatypes import is_blank
+from cup2std.write.fhir.qualifiers import QUALIFIERS, Qualifiers
 
 
 def research_study(ctx: FhirContext) -> dict:
@@ -58,9 +60,14 @@ def organizations(ctx: FhirContext) -> list[dict]:
     dm = ctx.hub.frames["DM"]
     source = ctx.settings.get("site_name", "SUPPDM.SITENAME")
     out, seen = [], set()
-    # the first record of each site, in order of first appearance
-    firsts = dm.drop_duplicates("SITEID") if "SITEID" in dm else dm
-    for rec in firsts.to_dict("records"):
+    # the first record of each site, in order of first appearance, with its qualifiers
+    firsts = (np.flatnonzero(~dm.duplicated("SITEID").to_numpy()) if "SITEID" in dm
+              else np.arange(len(dm)))
+    records = dm.iloc[firsts].to_dict("records")
+    qualifiers = Qualifiers(ctx.hub.frames.get("SUPPDM"), "DM", dm, firsts).of(
+        np.arange(len(firsts)))
+    for rec, quals in zip(records, qualifiers):
+        rec[QUALIFIERS] = quals
         site = rec.get("SITEID")
         if is_blank(site) or site in seen:
             continue

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cup2std.write.fhir.context import FhirContext, where_of
+from cup2std.write.fhir.context import FhirContext
 from cup2std.write.fhir.datatypes import is_blank
 
 GENDER = {"F": "female", "M": "male", "U": "unknown", "INTERSEX": "other", "UNDIFFERENTIATED": "other"}
