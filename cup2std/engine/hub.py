@@ -75,7 +75,8 @@ class Hub:
         out = df.reindex(columns=cols)
         for var in cols:
             if meta[var].is_numeric:
-                out[var] = pd.to_numeric(out[var], errors="coerce").astype(float)
+                if out[var].dtype != "float64":   # converting a float column would copy it
+                    out[var] = pd.to_numeric(out[var], errors="coerce").astype(float)
             else:
                 out[var] = _as_text(out[var])
         return out
