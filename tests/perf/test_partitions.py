@@ -69,3 +69,26 @@ def test_failure_beside_the_fhir_workers_stops_them(monkeypatch, tmp_path):
     assert multiprocessing.active_children() == []
     assert not (tmp_path / "out" / ".cup2std-staging").exists()
     assert not (tmp_path / "out" / "conversion-log.json").exists()
+
+
+def test_sdtm_frames_are_let_go_once_no_writer_reads_them(monkeypatch, tmp_path):
+    """convert drops the datasets as written (and the SDTM views) before the first writer after
+    the last one that reads them, wherever that reader stands in the list."""
+    import cup2std.api as api
+
+    seen = []
+
+    def writer(label, reads=False):
+        def write(hub, staging, datasets, ledger):
+            seen.append((label, all("dataset" in d for d in datasets.values()),
+                         bool(hub._sdtm_cache)))
+            return {}
+        if reads:
+            write.reads_package = True
+        return write
+
+    writers = [("a", writer("a")), ("reader", writer("reader", reads=True)), ("b", writer("b"))]
+    monkeypatch.setattr(api, "load_plugins", lambda: writers)
+    result = convert("samples/isa_cup", out=tmp_path / "out", jobs=1)
+    assert seen == [("a", True, True), ("reader", True, True), ("b", False, False)]
+    assert "dataset" not in result.datasets["AE"] and result.datasets["AE"]["records"] == 29

@@ -43,3 +43,8 @@ def write_define(hub, staging: Path, datasets: dict, ledger) -> dict:
             "items": len(define.items), "codelists": len(define.codelists),
             "methods": len(define.methods), "comments": len(define.comments),
             "value_lists": len(define.valuelists)}
+
+
+# convert() keeps the SDTM datasets as written (``datasets[name]["dataset"]``) until every
+# writer that reads them has run, then lets them go.
+write_define.reads_package = True
