@@ -102,8 +102,11 @@ class Columns:
         for v in variables:
             if v in self.codes:
                 codes, distinct = self.codes[v]
-                texts = np.array([text(u) for u in distinct.tolist()], dtype=object)
-                columns.append(texts[codes[rows]].tolist())
+                # only the values these rows use: the column's distinct values (100,000
+                # USUBJIDs, say) once per partition would make the stage quadratic in N
+                used, at = np.unique(codes[rows], return_inverse=True)
+                texts = np.array([text(u) for u in distinct[used].tolist()], dtype=object)
+                columns.append(texts[at.reshape(-1)].tolist())
             elif v in self.numbers:
                 codes, uniques = pd.factorize(self.numbers[v][rows], use_na_sentinel=True)
                 texts = np.array([text(u) for u in uniques.tolist()] + [text(np.nan)],
