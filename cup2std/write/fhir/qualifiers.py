@@ -43,22 +43,21 @@ class Qualifiers:
         if supp.empty:
             return
         seq = frame[f"{domain}SEQ"] if f"{domain}SEQ" in frame else None
-        parent = _joint_key(frame["USUBJID"].to_numpy(dtype=object)[order],
-                            _seq_texts(seq, len(frame))[order],
-                            supp["USUBJID"].to_numpy(dtype=object), _texts(supp["IDVARVAL"]))
-        at_parent, at_supp = parent
-        qnams = _texts(supp["QNAM"])
+        at_parent, at_supp = _joint_key(
+            frame["USUBJID"].to_numpy(dtype=object)[order], _seq_texts(seq, len(frame))[order],
+            supp["USUBJID"].to_numpy(dtype=object), _texts(supp["IDVARVAL"]))
+        qnam_codes, qnams = pd.factorize(np.array(_texts(supp["QNAM"]), dtype=object))
         value_codes, values = pd.factorize(np.array(_texts(supp["QVAL"]), dtype=object))
-        for qnam in sorted(set(qnams)):
-            mine = np.flatnonzero(np.array(qnams, dtype=object) == qnam)
+        distinct = np.empty(len(values) + 1, dtype=object)
+        distinct[:-1] = values
+        distinct[-1] = None   # code -1: no such qualifier for the record
+        for q in np.argsort(qnams.astype(str), kind="stable"):
+            mine = np.flatnonzero(qnam_codes == q)
             keys = pd.Series(at_supp[mine])
             last = ~keys.duplicated(keep="last").to_numpy()   # the last value given wins
             where = pd.Index(keys[last].to_numpy()).get_indexer(at_parent)
             codes = np.where(where >= 0, value_codes[mine[last]][where], -1)
-            distinct = np.empty(len(values) + 1, dtype=object)
-            distinct[:-1] = values
-            distinct[-1] = None   # code -1: no such qualifier for the record
-            self.columns[qnam] = (codes.astype(code_type(len(distinct))), distinct)
+            self.columns[str(qnams[q])] = (codes.astype(code_type(len(distinct))), distinct)
 
     def of(self, rows: np.ndarray) -> list[dict]:
         """The qualifiers of the rows (positions in build order), one dict per row."""
