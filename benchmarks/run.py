@@ -104,19 +104,26 @@ def synth(n: int) -> Path:
     return folder
 
 
+def _clear(folder: Path) -> None:
+    """Remove a previous run's output and flush the disk before the next timed run, so that
+    no run pays for writing back the one before it (1.7 GB of output at 10,000 patients)."""
+    shutil.rmtree(folder, ignore_errors=True)
+    os.sync()
+
+
 def run_size(n: int, repeat: int, sequential: bool = True) -> dict:
     src = synth(n)
     out, floor_out = WORK / f"out-{n}", WORK / f"floor-{n}"
     runs, floors = [], []
     for _ in range(repeat):
-        shutil.rmtree(out, ignore_errors=True)
+        _clear(out)
         r = measure([sys.executable, "-m", "cup2std.cli", "convert", str(src), "--out", str(out),
                      "--quiet"])
         log = json.loads((out / "conversion-log.json").read_text())
         r["stages"] = log["timings_seconds"]
         r["log"] = log
         runs.append(r)
-        shutil.rmtree(floor_out, ignore_errors=True)
+        _clear(floor_out)
         f = measure([sys.executable, str(HERE / "floor.py"), str(src), str(floor_out)])
         f["inside"] = json.loads(f["stdout"].strip().splitlines()[-1])["seconds"]
         floors.append(f)
@@ -125,7 +132,7 @@ def run_size(n: int, repeat: int, sequential: bool = True) -> dict:
     log = best["log"]
     seq = None
     if sequential:   # stage times without the FHIR workers beside them
-        shutil.rmtree(out, ignore_errors=True)
+        _clear(out)
         seq = measure([sys.executable, "-m", "cup2std.cli", "convert", str(src), "--out",
                        str(out), "--quiet", "--jobs", "1"])
         seq["stages"] = json.loads((out / "conversion-log.json").read_text())["timings_seconds"]
