@@ -24,7 +24,7 @@ from cup2std.write.fhir.clinical import (
 from cup2std.write.fhir.columns import Columns
 from cup2std.write.fhir.context import FhirContext, where_of
 from cup2std.write.fhir.exposure import EX_KEYS, medication_administration
-from cup2std.write.fhir.qualifiers import QUALIFIERS, Qualifiers
+from cup2std.write.fhir.qualifiers import Qualifiers
 from cup2std.write.fhir.study import medications, organizations, research_study
 from cup2std.write.fhir.subject import off_study_subjects, patient, research_subject
 
@@ -88,10 +88,7 @@ class FhirPlan:
 
     def records(self, domain: str, rows: np.ndarray) -> list[dict]:
         """The rows as dicts, each with its SUPP-- qualifiers under ``QUALIFIERS``."""
-        records = self.frames[domain].records(rows)
-        for rec, quals in zip(records, self.qualifiers[domain].of(rows)):
-            rec[QUALIFIERS] = quals
-        return records
+        return self.qualifiers[domain].attach(self.frames[domain].records(rows), rows)
 
     def build_part(self, k: int) -> FhirResources:
         """The subject resources of partition ``k`` (findings go to the context's ledger)."""

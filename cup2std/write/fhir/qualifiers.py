@@ -59,6 +59,13 @@ class Qualifiers:
             codes = np.where(where >= 0, value_codes[mine[last]][where], -1)
             self.columns[str(qnams[q])] = (codes.astype(code_type(len(distinct))), distinct)
 
+    def attach(self, records: list[dict], rows: np.ndarray) -> list[dict]:
+        """``records`` (the rows at ``rows``, in order), each given its qualifiers under
+        ``QUALIFIERS``."""
+        for rec, quals in zip(records, self.of(rows)):
+            rec[QUALIFIERS] = quals
+        return records
+
     def of(self, rows: np.ndarray) -> list[dict]:
         """The qualifiers of the rows (positions in build order), one dict per row."""
         if not self.columns:

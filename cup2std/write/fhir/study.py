@@ -10,7 +10,7 @@ import pandas as pd
 
 from cup2std.write.fhir.context import FhirContext
 from cup2std.write.fhir.datatypes import is_blank
-from cup2std.write.fhir.qualifiers import QUALIFIERS, Qualifiers
+from cup2std.write.fhir.qualifiers import Qualifiers
 
 
 def research_study(ctx: FhirContext) -> dict:
@@ -58,20 +58,18 @@ def _arms(ctx: FhirContext) -> list[dict]:
 def organizations(ctx: FhirContext) -> list[dict]:
     """One Organization per SITEID; name from the mapping's ``fhir.site_name`` source."""
     dm = ctx.hub.frames["DM"]
+    if "SITEID" not in dm:
+        return []
     source = ctx.settings.get("site_name", "SUPPDM.SITENAME")
-    out, seen = [], set()
     # the first record of each site, in order of first appearance, with its qualifiers
-    firsts = (np.flatnonzero(~dm.duplicated("SITEID").to_numpy()) if "SITEID" in dm
-              else np.arange(len(dm)))
-    records = dm.iloc[firsts].to_dict("records")
-    qualifiers = Qualifiers(ctx.hub.frames.get("SUPPDM"), "DM", dm, firsts).of(
-        np.arange(len(firsts)))
-    for rec, quals in zip(records, qualifiers):
-        rec[QUALIFIERS] = quals
-        site = rec.get("SITEID")
-        if is_blank(site) or site in seen:
+    firsts = np.flatnonzero(~dm["SITEID"].duplicated().to_numpy())
+    records = Qualifiers(ctx.hub.frames.get("SUPPDM"), "DM", dm, firsts).attach(
+        dm.iloc[firsts].to_dict("records"), np.arange(len(firsts)))
+    out = []
+    for rec in records:
+        site = rec["SITEID"]
+        if is_blank(site):
             continue
-        seen.add(site)
         name = ctx.value(rec, source, "DM")
         org = {"resourceType": "Organization", "id": ctx.id("Organization", site),
                "identifier": [{"system": ctx.system("site"), "value": str(site)}],
